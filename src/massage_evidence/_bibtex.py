@@ -1,0 +1,116 @@
+"""BibTeX through bibtexparser 2, with every failed block turned into a located problem.
+
+Why: bibtexparser never raises on bad input; it sets aside what it could not parse as
+"failed blocks". An entry with a repeated field or a repeated key is set aside whole, so it
+is recovered here; otherwise a valid citation would be reported as unknown.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import default_parse_stack
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    MiddlewareErrorBlock,
+    ParsingFailedBlock,
+    String,
+)
+
+from .findings import Location, Problem
+from .models import Reference
+
+# The splitter logs a warning for every failed block; they are reported as findings instead.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+
+_SET_ASIDE = (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, MiddlewareErrorBlock)
+_SENTENCE = re.compile(r"\.\s+(\w)")
+_BLOCK_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]*)")
+
+
+def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str, Problem]]]:
+    """Every entry of a BibTeX text in file order, and the problems found (ME104)."""
+    library = parse_string(text)
+    lines = text.split("\n")
+    strings = _unique_strings(library.strings)
+    references: list[Reference] = []
+    problems: list[tuple[str, Problem]] = []
+    for block in library.blocks:
+        if isinstance(block, Entry):
+            entry: Entry = block
+        elif isinstance(block, _SET_ASIDE) and isinstance(block.ignore_error_block, Entry):
+            # Repeated keys are reported by rule ME202, repeated fields just below.
+            entry = _recover(block.ignore_error_block, strings)
+        elif isinstance(block, ParsingFailedBlock):
+            problems.append(("ME104", _failed(block, path, lines)))
+            continue
+        else:
+            continue
+        reference, repeated = _reference(entry, path, lines)
+        references.append(reference)
+        problems.extend(("ME104", problem) for problem in repeated)
+    return references, problems
+
+
+def _unique_strings(strings: list[String]) -> list[String]:
+    seen: dict[str, String] = {}
+    for string in strings:
+        seen.setdefault(string.key.lower(), string)
+    return list(seen.values())
+
+
+def _recover(entry: Entry, strings: list[String]) -> Entry:
+    """Run the default parse stack on an entry that the parser set aside unprocessed."""
+    library = Library()
+    library.add([*strings, entry], fail_on_duplicate_key=False)
+    for middleware in default_parse_stack():
+        library = middleware.transform(library)
+    recovered: Entry = library.entries[0]
+    return recovered
+
+
+def _reference(entry: Entry, path: str, lines: list[str]) -> tuple[Reference, list[Problem]]:
+    """A `Reference` with lower-case field names; a repeated field keeps its first value,
+    as BibTeX does, and is reported."""
+    fields: dict[str, str] = {}
+    repeated: list[Problem] = []
+    for item in entry.fields:
+        name = item.key.lower()
+        if name in fields:
+            repeated.append(
+                Problem(
+                    f"entry {entry.key!r} repeats field {item.key!r}; BibTeX keeps the first"
+                    " value, delete the other",
+                    _position(item.start_line, path, lines, item.key),
+                )
+            )
+            continue
+        fields[name] = str(item.value)
+    reference = Reference(key=entry.key, entry_type=entry.entry_type.lower(), fields=fields)
+    reference._location = _position(entry.start_line, path, lines, "@")
+    return reference, repeated
+
+
+def _failed(block: ParsingFailedBlock, path: str, lines: list[str]) -> Problem:
+    reason = str(getattr(block.error, "abort_reason", "") or block.error)
+    reason = reason.replace("`", "'").strip().rstrip(".")
+    reason = _SENTENCE.sub(lambda m: "; " + m.group(1).lower(), reason[:1].lower() + reason[1:])
+    match = _BLOCK_KEY.search(block.raw or "")
+    what = f"entry {match.group(1)!r}" if match and match.group(1) else "block"
+    return Problem(
+        f"cannot parse {what}: {reason}; check its braces, quotes and commas",
+        _position(block.start_line, path, lines, "@"),
+    )
+
+
+def _position(line: int | None, path: str, lines: list[str], marker: str) -> Location:
+    """1-based location of `marker` on 0-based `line` (column 1 when absent)."""
+    if line is None:
+        return Location(path)
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return Location(path, line + 1, text.find(marker) + 1 or 1)

@@ -1,0 +1,149 @@
+"""Schema violations: pydantic's errors as located, readable ME102 problems.
+
+Why: pydantic says `('claims', 2, 'evidence', 0, 'stance')` and "Input should be …"; a user
+needs the line, the field, what was expected and, for a typo, what was meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .findings import Problem
+from .models import KEBAB_PATTERN, Corpus, Locating
+
+_YAML_TYPES = {
+    "NoneType": "nothing (null)",
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "dict": "a mapping",
+    "list": "a list",
+}
+
+
+def schema_problems(error: ValidationError, locator: Locating) -> list[Problem]:
+    """One problem per pydantic error, at the line of the offending key or value."""
+    return [_problem(detail, locator) for detail in error.errors(include_url=False)]
+
+
+def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
+    loc = tuple(part for part in detail["loc"] if part != "[key]")
+    kind = detail["type"]
+    given = detail.get("input")
+    where = _dotted(loc)
+    if kind == "missing":
+        return Problem(
+            f"{_dotted(loc[:-1]) or 'the claims file'} is missing required field {loc[-1]!r}",
+            locator.locate(*loc[:-1]),
+        )
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        parent = loc[:-1]
+        message = f"unknown field {name!r} in {_dotted(parent) or 'the claims file'}"
+        return Problem(
+            message + _did_you_mean(name, _field_names(parent)), locator.locate(*loc, key=True)
+        )
+    at = locator.locate(*loc)
+    if not loc and kind in {"model_type", "dict_type"}:
+        if given is None:
+            return Problem(
+                "the claims file is empty; it needs at least 'version', 'title' and 'claims'", at
+            )
+        return Problem(f"the claims file must be a mapping of fields, not {_yaml_type(given)}", at)
+    if kind == "enum":
+        choices = [member.value for member in _enum_at(loc) or ()]
+        listed = ", ".join(repr(choice) for choice in choices)
+        return Problem(
+            f"{where}: {given!r} is not one of {listed}" + _did_you_mean(str(given), choices), at
+        )
+    if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == KEBAB_PATTERN:
+        return Problem(
+            f"{where}: {given!r} must be lowercase kebab-case (letters, digits and single"
+            f" hyphens), e.g. {_kebab(str(given))!r}",
+            at,
+        )
+    message = detail["msg"][:1].lower() + detail["msg"][1:]
+    if kind.endswith("_type") or kind in {"literal_error", "string_too_short"}:
+        message += f", got {_yaml_type(given)}"
+        if isinstance(given, str | int | float) and given != "":
+            message += f" {given!r}"
+    return Problem(f"{where}: {message}", at)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _yaml_type(value: Any) -> str:
+    return _YAML_TYPES.get(type(value).__name__, type(value).__name__)
+
+
+def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _kebab(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def _annotation_at(loc: tuple[int | str, ...]) -> Any:
+    """The type annotation that validates the value at `loc`, following models,
+    sequences and mappings from `Corpus` down."""
+    annotation: Any = Corpus
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return None
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            origin = typing.get_origin(annotation)
+            if origin in (tuple, list) and args:
+                annotation = args[0]
+            elif isinstance(origin, type) and issubclass(origin, Mapping | dict) and args:
+                annotation = args[-1]
+            else:
+                return None
+    return _unwrap(annotation)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip `X | None` and `Annotated[X, ...]` down to X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _field_names(loc: tuple[int | str, ...]) -> list[str]:
+    model = _annotation_at(loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _enum_at(loc: tuple[int | str, ...]) -> type[Enum] | None:
+    annotation = _annotation_at(loc)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, Enum) else None

@@ -1,0 +1,120 @@
+"""The `massage-evidence` command: a thin layer over the library.
+
+Each command parses its options, calls the library and returns an exit status:
+0 no failing finding, 1 failing findings, 2 usage error, unreadable input or internal failure.
+Heavy modules are imported inside the commands so that `--version` and `validate` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+PROG = "massage-evidence"
+DEFAULT_CLAIMS = Path("data/claims.yaml")
+FINDING_FORMATS = ("text", "json")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="massage-evidence", prog_name=PROG)
+def cli() -> None:
+    """Tie health claims to the research on them, grade the evidence, and check it in CI."""
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FINDING_FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print findings.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Run only these rules: codes, code prefixes or names, comma-separated.",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select)."
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the findings to FILE instead of standard output.",
+)
+def validate(
+    claims: Path | None,
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool,
+    output: Path | None,
+) -> int:
+    """Run every rule on CLAIMS (default: data/claims.yaml) and report the findings."""
+    from .findings import Severity
+    from .formats import FORMATTERS
+    from .validation import Selection, check
+
+    selection = Selection.of(select, ignore)
+    findings = check(_existing(claims), selection=selection)
+    _emit(FORMATTERS[fmt](findings), output)
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return 1 if any(f.severity in failing for f in findings) else 0
+
+
+def _existing(claims: Path | None) -> Path:
+    path = claims or DEFAULT_CLAIMS
+    if not path.exists():
+        raise click.UsageError(f"claims file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise click.UsageError(f"claims file {str(path)!r} is a folder")
+    return path
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status instead of exiting."""
+    from .errors import MassageEvidenceError
+
+    try:
+        status = cli.main(
+            list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False
+        )
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.ctx.get_help(), err=True)
+        return 2
+    except click.ClickException as error:
+        click.echo(f"{PROG}: error: {error.format_message()}", err=True)
+        return 2
+    except MassageEvidenceError as error:
+        click.echo(f"{PROG}: error: {error}", err=True)
+        return 2
+    except click.Abort:
+        click.echo(f"{PROG}: aborted", err=True)
+        return 2
+    except Exception:  # a bug: say so, keep the traceback for the report, exit 2 not 1
+        click.echo(f"{PROG}: internal error, please report it with this output:", err=True)
+        traceback.print_exc()
+        return 2
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Loading: claims.yaml, its bibliography and its documents into one `Corpus`.
+
+Why: every problem in the inputs must come back as a finding with a file, line and column,
+never as a traceback. Problems that leave no usable claims file (a syntax error, a schema
+violation, a repeated key, an input limit) stop the load with `LoadError`; the others are
+kept on the corpus and reported with the rule findings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ._bibtex import parse_bibtex
+from ._schema import schema_problems
+from ._yaml import parse_yaml
+from .errors import LoadError
+from .findings import Location, Problem, sort_findings
+from .limits import DEFAULT_LIMITS, Limits
+from .models import Corpus, Reference
+from .rules import stamp
+
+Coded = tuple[str, Problem]
+
+
+def load(claims_path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Corpus:
+    """Load a claims file with its bibliography and documents.
+
+    Raises:
+        LoadError: the claims file cannot be read or is not a valid claims file; its
+            `findings` say where and why.
+    """
+    path = Path(claims_path)
+    display = display_path(path)
+    text = read_text(path, Location(display), limits)
+    if isinstance(text, tuple):
+        raise _load_error([text])
+    parsed = parse_yaml(text, display, limits)
+    if parsed.problems:
+        raise _load_error(parsed.problems)
+    data = parsed.data
+    claims = data.get("claims") if isinstance(data, dict) else None
+    if isinstance(claims, list) and len(claims) > limits.max_items:
+        raise _load_error([_too_many("claims", limits, parsed.locator.locate("claims"))])
+    try:
+        corpus = Corpus.model_validate(data)
+    except ValidationError as error:
+        violations = schema_problems(error, parsed.locator)
+        raise _load_error([("ME102", problem) for problem in violations]) from None
+    corpus._path = display
+    corpus._locator = parsed.locator
+    kept = _attach_bibliography(corpus, path.parent, limits)
+    kept += _attach_documents(corpus, path.parent, limits)
+    corpus._load_problems = tuple(kept)
+    return corpus
+
+
+def _attach_bibliography(corpus: Corpus, folder: Path, limits: Limits) -> list[Coded]:
+    path = folder / corpus.bibliography
+    corpus._bibliography_path = display_path(path)
+    named_at = corpus.locate("bibliography") if "bibliography" in corpus.model_fields_set else None
+    text = read_text(path, named_at or Location(corpus.bibliography_path), limits)
+    if isinstance(text, tuple):
+        return [text]
+    entries, problems = parse_bibtex(text, corpus.bibliography_path)
+    if len(entries) > limits.max_items:
+        return [_too_many("references", limits, Location(corpus.bibliography_path))]
+    references: dict[str, Reference] = {}
+    for entry in entries:
+        references.setdefault(entry.key, entry)
+    corpus._entries = tuple(entries)
+    corpus._references = references
+    return problems
+
+
+def _attach_documents(corpus: Corpus, folder: Path, limits: Limits) -> list[Coded]:
+    problems: list[Coded] = []
+    for name, document in corpus.documents.items():
+        path = folder / document.path
+        document._display_path = display_path(path)
+        text = read_text(path, corpus.locate("documents", name, "path"), limits)
+        if isinstance(text, tuple):
+            problems.append(text)
+        else:
+            document._text = text
+    return problems
+
+
+def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
+    """The UTF-8 text of `path`, or the problem that prevents reading it.
+
+    Problems about the file as a whole point at `named_at` (where the file is named); a
+    decoding error points at the offending byte inside the file.
+    """
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return "ME105", Problem(f"{shown!r} is not a regular file", named_at)
+        if size > limits.max_file_bytes:
+            return "ME106", Problem(
+                f"{shown!r} is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                named_at,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "ME105", Problem(f"{shown!r} does not exist", named_at)
+    except OSError as error:
+        return "ME105", Problem(f"{shown!r} cannot be read: {error.strerror or error}", named_at)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        return "ME105", Problem(
+            f"{shown!r} is not valid UTF-8 (byte 0x{data[error.start]:02x}); re-save it as"
+            " UTF-8, e.g. with `iconv -f latin1 -t utf-8`",
+            Location(shown, line, column),
+        )
+
+
+def display_path(path: Path) -> str:
+    """`path` as findings show it: relative to the working folder when inside it."""
+    absolute = os.path.normpath(Path(path).absolute())
+    relative = os.path.relpath(absolute, Path.cwd())
+    shown = absolute if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _too_many(what: str, limits: Limits, at: Location) -> Coded:
+    return "ME106", Problem(f"more than {limits.max_items:,} {what}", at)
+
+
+def _load_error(problems: list[Coded]) -> LoadError:
+    return LoadError(sort_findings([stamp(code, problem) for code, problem in problems]))

@@ -1,0 +1,232 @@
+"""The data model: what claims.yaml holds, and the corpus it loads into.
+
+Why: pydantic answers "is this well-formed?" (types, vocabulary, unknown keys), so a typo
+becomes a located ME102 finding. Whether the evidence is any good is for the rules.
+Models are frozen so that no rule can change what another rule sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from .findings import Location, Problem
+from .vocabulary import Certainty, Design, Domain, RiskOfBias, Stance, StudyStatus
+
+KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Kebab = Annotated[str, StringConstraints(pattern=KEBAB_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+DEFAULT_CATEGORIES: dict[str, str] = {
+    "pain": "Back pain relief",
+    "circulation": "Circulation and healing",
+    "posture": "Muscle tension and posture",
+    "stress": "Stress and anxiety",
+    "mobility": "Mobility and flexibility",
+}
+
+
+class Locating(Protocol):
+    """Finds a position in the claims file; the YAML loader provides one."""
+
+    def locate(self, *parts: str | int, key: bool = False) -> Location: ...
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Anchor(_Model):
+    """Where a document makes a claim: a W3C TextQuoteSelector."""
+
+    document: str = Field(description="Key of the document under `documents`.")
+    exact: Text = Field(description="The quoted passage, as it reads in the document.")
+    prefix: str = Field(
+        default="", description="Text just before the quote, to tell repeats apart."
+    )
+    suffix: str = Field(default="", description="Text just after the quote, to tell repeats apart.")
+
+
+class Evidence(_Model):
+    """One study cited for one claim, and what it says about it."""
+
+    ref: str = Field(description="BibTeX key of the study in the bibliography.")
+    stance: Stance = Field(description="supports, refutes, mixed or insufficient.")
+    note: str | None = Field(
+        default=None, description="What the study found for this exact claim, in one line."
+    )
+
+
+class Reason(_Model):
+    """A GRADE domain that moves the claim's certainty, with its explanation."""
+
+    domain: Domain = Field(
+        description="Down: risk-of-bias, inconsistency, indirectness, imprecision, "
+        "publication-bias. Up: large-effect, dose-response, confounding."
+    )
+    steps: Literal[1, 2] = Field(
+        default=1, description="1 for GRADE 'serious' (or +1 up), 2 for 'very serious' (or +2)."
+    )
+    why: Text = Field(description="Why this domain applies, in one line.")
+
+
+class Override(_Model):
+    """A human judgement of certainty that differs from the derivation."""
+
+    certainty: Certainty = Field(description="The certainty to use instead of the derived one.")
+    justification: str | None = Field(
+        default=None, description="Why the derivation is overruled; required (ME402)."
+    )
+
+
+class Claim(_Model):
+    """One atomic benefit claim: one outcome, its evidence and its certainty."""
+
+    id: Kebab = Field(description="Unique, lowercase kebab-case identifier.")
+    category: str = Field(description="Key of the claim's category under `categories`.")
+    statement: Text = Field(
+        description="The claim, worded to match its certainty (GRADE guidance 26)."
+    )
+    population: str | None = Field(default=None, description="PICO: who the claim is about.")
+    intervention: str | None = Field(default=None, description="PICO: what is done.")
+    comparator: str | None = Field(default=None, description="PICO: compared with what.")
+    outcome: str | None = Field(default=None, description="PICO: what is measured.")
+    anchors: tuple[Anchor, ...] = Field(
+        default=(), description="Passages in the documents that make this claim."
+    )
+    evidence: tuple[Evidence, ...] = Field(
+        default=(), description="The studies that bear on the claim."
+    )
+    certainty: Certainty | None = Field(
+        default=None, description="Declared certainty; must equal the derivation (ME401)."
+    )
+    reasons: tuple[Reason, ...] = Field(
+        default=(), description="GRADE domains that move certainty from its starting level."
+    )
+    override: Override | None = Field(
+        default=None, description="A justified human judgement that replaces the derivation."
+    )
+
+
+class Study(_Model):
+    """The appraisal of one cited work: judgements that do not belong in refs.bib."""
+
+    design: Design = Field(description="Study design; sets the starting certainty.")
+    population: str | None = Field(default=None, description="Who was studied.")
+    participants: int | None = Field(default=None, ge=1, description="Number of participants.")
+    risk_of_bias: RiskOfBias | None = Field(default=None, description="low, some-concerns or high.")
+    status: StudyStatus = Field(
+        default=StudyStatus.CURRENT,
+        description="current, retracted, expression-of-concern or superseded.",
+    )
+
+
+class Document(_Model):
+    """A source text whose claims are annotated."""
+
+    path: str = Field(description="Path of the text, relative to the claims file.")
+    title: str | None = Field(default=None, description="Title shown in reports.")
+    not_claims: tuple[str, ...] = Field(
+        default=(), description="Exact quotes that read like claims but are not (silences ME504)."
+    )
+
+    _text: str | None = PrivateAttr(default=None)
+    _display_path: str = PrivateAttr(default="")
+
+    @property
+    def text(self) -> str | None:
+        """The document's text as read (UTF-8), or None when it could not be read."""
+        return self._text
+
+    @property
+    def display_path(self) -> str:
+        """The document's path as findings show it."""
+        return self._display_path or self.path
+
+
+class Reference(_Model):
+    """One BibTeX entry: bibliographic facts only, as the reference manager wrote them."""
+
+    key: str = Field(description="The citation key.")
+    entry_type: str = Field(description="Lower-case entry type, e.g. 'article'.")
+    fields: Mapping[str, str] = Field(
+        description="Lower-case field names to values, braces kept and LaTeX undecoded."
+    )
+
+    _location: Location = PrivateAttr(default=Location(""))
+
+    @property
+    def location(self) -> Location:
+        """Where the entry starts in the bibliography."""
+        return self._location
+
+    def get(self, name: str) -> str | None:
+        """A field's value, or None when absent or blank."""
+        value = self.fields.get(name)
+        return value if value and value.strip() else None
+
+
+class Corpus(_Model):
+    """A claims file with everything it points to: bibliography and documents.
+
+    The fields are claims.yaml (schema version 1); the bibliography, document texts and
+    source positions are attached when loading.
+    """
+
+    version: Literal[1] = Field(description="Schema version of the claims file; always 1.")
+    title: Text = Field(description="Title of the evidence base, shown in reports.")
+    bibliography: str = Field(
+        default="refs.bib", description="BibTeX file, relative to the claims file."
+    )
+    categories: Mapping[Kebab, Text] = Field(
+        default_factory=lambda: dict(DEFAULT_CATEGORIES),
+        description="Category keys and their titles; defaults to the five of the bundled corpus.",
+    )
+    documents: Mapping[str, Document] = Field(
+        default_factory=dict, description="The texts whose claims are annotated, by key."
+    )
+    studies: Mapping[str, Study] = Field(
+        default_factory=dict, description="One appraisal per cited BibTeX key."
+    )
+    claims: tuple[Claim, ...] = Field(description="The claims, each with its evidence.")
+
+    _path: str = PrivateAttr(default="")
+    _bibliography_path: str = PrivateAttr(default="")
+    _entries: tuple[Reference, ...] = PrivateAttr(default=())
+    _references: dict[str, Reference] = PrivateAttr(default_factory=dict)
+    _locator: Locating | None = PrivateAttr(default=None)
+    _load_problems: tuple[tuple[str, Problem], ...] = PrivateAttr(default=())
+
+    @property
+    def path(self) -> str:
+        """The claims file as findings show it."""
+        return self._path
+
+    @property
+    def bibliography_path(self) -> str:
+        """The bibliography as findings show it."""
+        return self._bibliography_path
+
+    @property
+    def references(self) -> Mapping[str, Reference]:
+        """Bibliography entries by key (the first entry where a key repeats)."""
+        return self._references
+
+    @property
+    def entries(self) -> tuple[Reference, ...]:
+        """Every bibliography entry in file order, repeated keys included."""
+        return self._entries
+
+    @property
+    def load_problems(self) -> tuple[tuple[str, Problem], ...]:
+        """Problems found while loading that did not stop it, with their codes."""
+        return self._load_problems
+
+    def locate(self, *parts: str | int, key: bool = False) -> Location:
+        """The position in the claims file of the value at `parts`, e.g.
+        `locate("claims", 3, "evidence", 0, "ref")`."""
+        if self._locator is None:
+            return Location(self._path)
+        return self._locator.locate(*parts, key=key)

@@ -1,0 +1,95 @@
+"""Validation: run the selected rules over a corpus and collect their findings."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import ConfigError, LoadError
+from .findings import Finding, sort_findings
+from .limits import DEFAULT_LIMITS, Limits
+from .loading import load
+from .models import Corpus
+from .rules import Rule, all_rules, get_rule
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which rules run: those matching a `select` entry and no `ignore` entry.
+
+    An entry is a code (`ME201`), a code prefix (`ME2`, `ME`) or a rule name
+    (`unknown-reference`), as in ruff and flake8.
+    """
+
+    select: tuple[str, ...] = ("ME",)
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+    ) -> Selection:
+        """A selection from user input; raises ConfigError naming any unknown entry."""
+        chosen = _entries(select, "select") or ("ME",)
+        return cls(chosen, _entries(ignore, "ignore"))
+
+    def includes(self, rule: Rule) -> bool:
+        """Whether `rule` runs under this selection."""
+        return any(_matches(entry, rule) for entry in self.select) and not any(
+            _matches(entry, rule) for entry in self.ignore
+        )
+
+
+def _matches(entry: str, rule: Rule) -> bool:
+    return rule.code.startswith(entry) or entry == rule.name
+
+
+def _entries(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
+    entries: list[str] = []
+    for value in values or ():
+        for raw in value.split(","):
+            entry = raw.strip()
+            if not entry:
+                continue
+            entry = entry.upper() if entry[:2].upper() == "ME" else entry
+            if not any(_matches(entry, known) for known in all_rules()):
+                known_words = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+                close = difflib.get_close_matches(entry, known_words, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ConfigError(f"unknown rule {entry!r} in {option}{hint}")
+            entries.append(entry)
+    return tuple(entries)
+
+
+def validate(corpus: Corpus, *, selection: Selection | None = None) -> list[Finding]:
+    """Every finding of the selected rules, including problems found while loading,
+    sorted by path, line, column and code."""
+    chosen = selection or Selection()
+    findings = [
+        get_rule(code).finding(problem)
+        for code, problem in corpus.load_problems
+        if chosen.includes(get_rule(code))
+    ]
+    for rule in all_rules():
+        if rule.check is not None and chosen.includes(rule):
+            findings.extend(rule.finding(problem) for problem in rule.check(corpus))
+    return sort_findings(findings)
+
+
+def check(
+    claims_path: str | os.PathLike[str],
+    *,
+    selection: Selection | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Finding]:
+    """Load and validate a claims file; never raises for bad input.
+
+    Problems that stop loading come back as findings like any other.
+    """
+    chosen = selection or Selection()
+    try:
+        corpus = load(claims_path, limits=limits)
+    except LoadError as error:
+        return [f for f in error.findings if chosen.includes(get_rule(f.code))]
+    return validate(corpus, selection=chosen)

@@ -1,0 +1,78 @@
+"""Shared fixtures: a temporary project folder with a claims file, a bibliography and texts."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from massage_evidence.findings import Finding
+from massage_evidence.validation import Selection, check
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+MINIMAL_CLAIMS = """\
+version: 1
+title: Test corpus
+claims:
+  - id: pain-relief
+    category: pain
+    statement: Massage may reduce back pain.
+    evidence:
+      - ref: smith2020
+        stance: supports
+"""
+
+MINIMAL_BIB = """\
+@article{smith2020,
+  author = {Smith, A.},
+  title = {A trial},
+  journal = {Journal},
+  year = {2020},
+}
+"""
+
+
+class Project:
+    """A folder holding one corpus; paths in findings are relative to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        """Write a file (dedented when text) and return its path."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def findings(self, *codes: str, claims: str = "claims.yaml") -> list[Finding]:
+        """Findings of the given codes (or prefixes) for the claims file."""
+        return check(self.root / claims, selection=Selection.of(codes or ("ME",)))
+
+    def rows(self, *codes: str, claims: str = "claims.yaml") -> list[tuple[object, ...]]:
+        """(code, path, line, column, message) of each finding, for exact comparisons."""
+        return [
+            (f.code, f.path, f.line, f.column, f.message)
+            for f in self.findings(*codes, claims=claims)
+        ]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """An empty project folder that is also the working folder."""
+    monkeypatch.chdir(tmp_path)
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def minimal(project: Project) -> Project:
+    """A project with a minimal valid claims file and bibliography."""
+    project.write("claims.yaml", MINIMAL_CLAIMS)
+    project.write("refs.bib", MINIMAL_BIB)
+    return project

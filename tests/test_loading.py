@@ -1,0 +1,371 @@
+"""Loading: every problem in the inputs becomes a located ME1xx finding, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from massage_evidence import LoadError, load
+from massage_evidence.limits import Limits
+from massage_evidence.validation import check
+
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, Project
+
+
+def test_minimal_corpus_loads(minimal: Project) -> None:
+    """A valid claims file loads with its references, in file order."""
+    corpus = load("claims.yaml")
+    assert [claim.id for claim in corpus.claims] == ["pain-relief"]
+    assert list(corpus.references) == ["smith2020"]
+    assert corpus.references["smith2020"].fields["title"] == "A trial"
+    assert str(corpus.references["smith2020"].location) == "refs.bib:1:1"
+    assert corpus.path == "claims.yaml"
+    assert corpus.load_problems == ()
+
+
+def test_locate_points_at_values_keys_and_items(minimal: Project) -> None:
+    """`Corpus.locate` gives the 1-based position of a value, a key or a list item."""
+    corpus = load("claims.yaml")
+    assert str(corpus.locate("claims", 0)) == "claims.yaml:4:5"
+    assert str(corpus.locate("claims", 0, "evidence", 0, "ref")) == "claims.yaml:8:14"
+    assert str(corpus.locate("claims", 0, "evidence", 0, "ref", key=True)) == "claims.yaml:8:9"
+    assert str(corpus.locate("claims", 0, "evidence")) == "claims.yaml:7:5"
+    assert str(corpus.locate("claims", 0, "nope")) == "claims.yaml:4:5"
+
+
+def test_yaml_syntax_error(minimal: Project) -> None:
+    """An unclosed quote is ME101 at the place the parser gave up."""
+    minimal.write("claims.yaml", 'version: 1\ntitle: "unclosed\nclaims: []\n')
+    assert minimal.rows() == [
+        (
+            "ME101",
+            "claims.yaml",
+            4,
+            1,
+            "found unexpected end of stream (while scanning a quoted scalar)",
+        )
+    ]
+
+
+def test_tab_indented_file(minimal: Project) -> None:
+    """A tab used for indentation is ME101 with a hint to use spaces."""
+    minimal.write("claims.yaml", "version: 1\ntitle: T\nclaims:\n\t- id: x\n")
+    assert minimal.rows() == [
+        (
+            "ME101",
+            "claims.yaml",
+            4,
+            1,
+            "a tab character where YAML expects spaces; indent with spaces only",
+        )
+    ]
+
+
+def test_repeated_yaml_key(minimal: Project) -> None:
+    """A mapping with a repeated key is ME103 at the second occurrence."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace(
+            "    category: pain\n", "    category: pain\n    category: stress\n"
+        ),
+    )
+    assert minimal.rows() == [
+        (
+            "ME103",
+            "claims.yaml",
+            6,
+            5,
+            "key 'category' repeats the key at line 5; keep one of them",
+        )
+    ]
+
+
+def test_wrong_type_deep_in_a_claim(minimal: Project) -> None:
+    """A wrong value deep in a claim is ME102 at the value, naming the path and choices."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("stance: supports", "stance: support"))
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            9,
+            17,
+            "claims[0].evidence[0].stance: 'support' is not one of 'supports', 'refutes',"
+            " 'mixed', 'insufficient'; did you mean 'supports'?",
+        )
+    ]
+
+
+def test_number_where_text_is_expected(minimal: Project) -> None:
+    """A number for a text field is ME102 saying what was found."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("Massage may reduce back pain.", "42"))
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            6,
+            16,
+            "claims[0].statement: input should be a valid string, got a number 42",
+        )
+    ]
+
+
+def test_grade_steps_out_of_range(minimal: Project) -> None:
+    """GRADE steps other than 1 or 2 are ME102."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS + "    reasons:\n      - {domain: imprecision, steps: 3, why: small}\n",
+    )
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            11,
+            38,
+            "claims[0].reasons[0].steps: input should be 1 or 2, got a number 3",
+        )
+    ]
+
+
+def test_unknown_key_suggests_the_known_one(minimal: Project) -> None:
+    """An unknown key is ME102 at the key, with the closest known field suggested."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("    statement:", "    statment:"))
+    assert minimal.rows() == [
+        ("ME102", "claims.yaml", 4, 5, "claims[0] is missing required field 'statement'"),
+        (
+            "ME102",
+            "claims.yaml",
+            6,
+            5,
+            "unknown field 'statment' in claims[0]; did you mean 'statement'?",
+        ),
+    ]
+
+
+def test_unknown_top_level_key(minimal: Project) -> None:
+    """An unknown top-level key names the claims file as its parent."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS + "referenses: refs.bib\n")
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            10,
+            1,
+            "unknown field 'referenses' in the claims file",
+        )
+    ]
+
+
+def test_claim_id_must_be_kebab_case(minimal: Project) -> None:
+    """A claim id that is not kebab-case is ME102 with a suggested spelling."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("id: pain-relief", "id: Pain_Relief"))
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            4,
+            9,
+            "claims[0].id: 'Pain_Relief' must be lowercase kebab-case (letters, digits and"
+            " single hyphens), e.g. 'pain-relief'",
+        )
+    ]
+
+
+def test_yaml_12_booleans_and_dates_stay_text(minimal: Project) -> None:
+    """`no` and dates are text, as in YAML 1.2, not a boolean or a date object."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("title: Test corpus", "title: no") + "\n")
+    assert load("claims.yaml").title == "no"
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("title: Test corpus", "title: 2020-01-01"))
+    assert load("claims.yaml").title == "2020-01-01"
+
+
+def test_empty_claims_file(minimal: Project) -> None:
+    """An empty claims file is ME102 at line 1 saying what it needs."""
+    minimal.write("claims.yaml", "")
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            1,
+            1,
+            "the claims file is empty; it needs at least 'version', 'title' and 'claims'",
+        )
+    ]
+
+
+def test_claims_file_that_is_a_list(minimal: Project) -> None:
+    """A top-level list is ME102."""
+    minimal.write("claims.yaml", "- a\n- b\n")
+    assert minimal.rows() == [
+        ("ME102", "claims.yaml", 1, 1, "the claims file must be a mapping of fields, not a list")
+    ]
+
+
+def test_missing_claims_file_is_a_finding_for_check(project: Project) -> None:
+    """`check` never raises: a missing claims file is ME105."""
+    assert project.rows() == [("ME105", "claims.yaml", None, None, "'claims.yaml' does not exist")]
+
+
+def test_load_raises_load_error_with_findings(minimal: Project) -> None:
+    """`load` raises LoadError carrying the findings that stopped it."""
+    minimal.write("claims.yaml", "")
+    with pytest.raises(LoadError) as caught:
+        load("claims.yaml")
+    assert [f.code for f in caught.value.findings] == ["ME102"]
+    assert str(caught.value).startswith("claims.yaml:1:1: ME102 the claims file is empty")
+
+
+def test_latin1_bibliography(minimal: Project) -> None:
+    """A Latin-1 refs.bib is ME105 at the first byte that is not UTF-8."""
+    minimal.write("refs.bib", MINIMAL_BIB.replace("A trial", "Caf\xe9 trial").encode("latin-1"))
+    assert minimal.rows("ME1") == [
+        (
+            "ME105",
+            "refs.bib",
+            3,
+            15,
+            "'refs.bib' is not valid UTF-8 (byte 0xe9); re-save it as UTF-8, e.g. with"
+            " `iconv -f latin1 -t utf-8`",
+        )
+    ]
+
+
+def test_missing_bibliography_points_at_the_claims_file(minimal: Project) -> None:
+    """A bibliography named in claims.yaml that does not exist is ME105 at that line."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS + "bibliography: missing.bib\n")
+    assert minimal.rows("ME1") == [("ME105", "claims.yaml", 10, 15, "'missing.bib' does not exist")]
+
+
+def test_default_bibliography_missing(minimal: Project) -> None:
+    """Without a `bibliography` key, a missing refs.bib is reported on refs.bib itself."""
+    (minimal.root / "refs.bib").unlink()
+    assert minimal.rows("ME1") == [("ME105", "refs.bib", None, None, "'refs.bib' does not exist")]
+
+
+def test_bibliography_that_is_a_folder(minimal: Project) -> None:
+    """A folder where a file is expected is ME105."""
+    (minimal.root / "refs.bib").unlink()
+    (minimal.root / "refs.bib").mkdir()
+    assert minimal.rows("ME1") == [
+        ("ME105", "refs.bib", None, None, "'refs.bib' is not a regular file")
+    ]
+
+
+def test_missing_document(minimal: Project) -> None:
+    """A document file that does not exist is ME105 at its `path` line."""
+    minimal.write(
+        "claims.yaml", MINIMAL_CLAIMS + "documents:\n  article:\n    path: texts/missing.txt\n"
+    )
+    assert minimal.rows("ME1") == [
+        ("ME105", "claims.yaml", 12, 11, "'texts/missing.txt' does not exist")
+    ]
+
+
+def test_document_text_is_loaded(minimal: Project) -> None:
+    """Documents are read as UTF-8, relative to the claims file."""
+    minimal.write("texts/a.txt", "Massage helps 🙂 a lot.\n")
+    minimal.write("claims.yaml", MINIMAL_CLAIMS + "documents:\n  a:\n    path: texts/a.txt\n")
+    document = load("claims.yaml").documents["a"]
+    assert document.text == "Massage helps 🙂 a lot.\n"
+    assert document.display_path == "texts/a.txt"
+
+
+def test_broken_bibtex_entry_keeps_the_good_ones(minimal: Project) -> None:
+    """A missing closing brace in the middle of a file is ME104; the good entries load."""
+    minimal.write(
+        "refs.bib",
+        MINIMAL_BIB
+        + "\n@article{broken,\n  title = {Unclosed,\n  year = {2021},\n}\n\n"
+        + MINIMAL_BIB.replace("smith2020", "jones2021"),
+    )
+    assert minimal.rows("ME1") == [
+        (
+            "ME104",
+            "refs.bib",
+            8,
+            1,
+            "cannot parse entry 'broken': unexpected block start: '@article'; was still"
+            " looking for field-value closing ',' or '}'; check its braces, quotes and commas",
+        )
+    ]
+    assert list(load("claims.yaml").references) == ["smith2020", "jones2021"]
+
+
+def test_repeated_bibtex_field_keeps_the_entry(minimal: Project) -> None:
+    """An entry with a repeated field is ME104, and the entry is kept with its first value."""
+    minimal.write(
+        "refs.bib",
+        MINIMAL_BIB.replace("  year = {2020},\n", "  year = {2020},\n  year = {2021},\n"),
+    )
+    assert minimal.rows("ME1") == [
+        (
+            "ME104",
+            "refs.bib",
+            6,
+            3,
+            "entry 'smith2020' repeats field 'year'; BibTeX keeps the first value,"
+            " delete the other",
+        )
+    ]
+    reference = load("claims.yaml").references["smith2020"]
+    assert reference.fields["year"] == "2020"
+    assert reference.fields["title"] == "A trial"
+
+
+def test_field_names_differing_in_case_are_repeats(minimal: Project) -> None:
+    """`Title` and `title` are the same field to BibTeX."""
+    minimal.write(
+        "refs.bib",
+        MINIMAL_BIB.replace("  title = {A trial},\n", "  title = {A trial},\n  Title = {B},\n"),
+    )
+    assert [row[:4] for row in minimal.rows("ME1")] == [("ME104", "refs.bib", 4, 3)]
+
+
+def test_bibtex_string_macros_resolve_in_recovered_entries(minimal: Project) -> None:
+    """An entry set aside for a repeated field still has its @string macros resolved."""
+    minimal.write(
+        "refs.bib",
+        "@string{jn = {Journal of Tests}}\n"
+        + MINIMAL_BIB.replace("journal = {Journal}", "journal = jn, journal = {Other}"),
+    )
+    assert load("claims.yaml").references["smith2020"].fields["journal"] == "Journal of Tests"
+
+
+def test_file_size_limit(minimal: Project) -> None:
+    """A file over the size limit is refused with ME106 before it is read."""
+    findings = check("claims.yaml", limits=Limits(max_file_bytes=100))
+    assert [(f.code, f.message) for f in findings] == [
+        ("ME106", f"'claims.yaml' is {len(MINIMAL_CLAIMS):,} bytes, over the limit of 100")
+    ]
+
+
+def test_alias_expansion_limit(minimal: Project) -> None:
+    """Aliases that expand past the node limit are ME106, not a hang."""
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    minimal.write("claims.yaml", "\n".join(lines) + "\n")
+    assert minimal.rows() == [
+        (
+            "ME106",
+            "claims.yaml",
+            6,
+            5,
+            "the document expands to more than 1,000,000 values (through aliases or sheer size)",
+        )
+    ]
+
+
+def test_recursive_alias(minimal: Project) -> None:
+    """An alias inside its own anchor is ME106."""
+    minimal.write("claims.yaml", "a: &a [1, *a]\n")
+    assert minimal.rows() == [("ME106", "claims.yaml", 1, 4, "an alias refers to its own anchor")]
+
+
+def test_nesting_depth_limit(minimal: Project) -> None:
+    """Nesting deeper than the limit is ME106 at the first node past it."""
+    minimal.write("claims.yaml", "a: " + "[" * 70 + "]" * 70 + "\n")
+    assert minimal.rows() == [("ME106", "claims.yaml", 1, 67, "nesting is deeper than 64 levels")]
+
+
+def test_very_deep_nesting_does_not_crash_the_parser(minimal: Project) -> None:
+    """100,000 nested brackets (which overflow libyaml's stack) are refused cleanly."""
+    minimal.write("claims.yaml", "[" * 100_000 + "]" * 100_000 + "\n")
+    assert minimal.rows() == [("ME106", "claims.yaml", 1, 65, "nesting is deeper than 64 levels")]
