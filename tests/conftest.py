@@ -35,6 +35,30 @@ MINIMAL_BIB = """\
 """
 
 
+VALID_CLAIMS = """\
+version: 1
+title: Test corpus
+documents:
+  article:
+    path: article.txt
+studies:
+  smith2020:
+    design: rct
+claims:
+  - id: pain-relief
+    category: pain
+    statement: Massage may reduce back pain.
+    anchors:
+      - document: article
+        exact: massage eases back pain
+    evidence:
+      - ref: smith2020
+        stance: supports
+"""
+
+VALID_ARTICLE = "A note.\nRegular massage eases back pain for many people.\n"
+
+
 class Project:
     """A folder holding one corpus; paths in findings are relative to it."""
 
@@ -68,6 +92,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     """An empty project folder that is also the working folder."""
     monkeypatch.chdir(tmp_path)
     return Project(tmp_path)
+
+
+@pytest.fixture
+def valid(project: Project) -> Project:
+    """A project with a claims file that anchors one claim in one document."""
+    project.write("claims.yaml", VALID_CLAIMS)
+    project.write("refs.bib", MINIMAL_BIB)
+    project.write("article.txt", VALID_ARTICLE)
+    return project
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ needs the line, the field, what was expected and, for a typo, what was meant.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .findings import Problem
+from .findings import Problem, did_you_mean
 from .models import KEBAB_PATTERN, Corpus, Locating
 
 _YAML_TYPES = {
@@ -50,7 +49,7 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
         parent = loc[:-1]
         message = f"unknown field {name!r} in {_dotted(parent) or 'the claims file'}"
         return Problem(
-            message + _did_you_mean(name, _field_names(parent)), locator.locate(*loc, key=True)
+            message + did_you_mean(name, _field_names(parent)), locator.locate(*loc, key=True)
         )
     at = locator.locate(*loc)
     if not loc and kind in {"model_type", "dict_type"}:
@@ -63,7 +62,7 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
         choices = [member.value for member in _enum_at(loc) or ()]
         listed = ", ".join(repr(choice) for choice in choices)
         return Problem(
-            f"{where}: {given!r} is not one of {listed}" + _did_you_mean(str(given), choices), at
+            f"{where}: {given!r} is not one of {listed}" + did_you_mean(str(given), choices), at
         )
     if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == KEBAB_PATTERN:
         return Problem(
@@ -88,11 +87,6 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
 
 def _yaml_type(value: Any) -> str:
     return _YAML_TYPES.get(type(value).__name__, type(value).__name__)
-
-
-def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _kebab(text: str) -> str:

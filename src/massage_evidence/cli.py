@@ -11,8 +11,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from .config import Config
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
@@ -59,25 +63,58 @@ def validate(
     strict: bool,
     output: Path | None,
 ) -> int:
-    """Run every rule on CLAIMS (default: data/claims.yaml) and report the findings."""
+    """Run every rule on CLAIMS and report the findings.
+
+    CLAIMS defaults to `claims` under [tool.massage-evidence] in the nearest
+    pyproject.toml, else to data/claims.yaml. The same table may set `select`,
+    `ignore` and `strict`; options given here win.
+    """
     from .findings import Severity
     from .formats import FORMATTERS
     from .validation import Selection, check
 
-    selection = Selection.of(select, ignore)
-    findings = check(_existing(claims), selection=selection)
+    path, config = _claims_and_config(claims)
+    selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
+    findings = check(path, selection=selection)
     _emit(FORMATTERS[fmt](findings), output)
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for f in findings) else 0
 
 
-def _existing(claims: Path | None) -> Path:
-    path = claims or DEFAULT_CLAIMS
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="text: one line per rule; markdown: the reference page docs/rules.md.",
+)
+def rules(fmt: str) -> int:
+    """List every rule: code, name, severity and what it finds."""
+    from .ruledocs import rules_json, rules_markdown, rules_text
+
+    click.echo(
+        {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[fmt](), nl=False
+    )
+    return 0
+
+
+def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
+    """The claims file to use and the settings that apply to it.
+
+    The nearest pyproject.toml is searched upward from the claims file's folder when
+    CLAIMS is given, else from the current folder.
+    """
+    from .config import find_config
+
+    config = find_config(claims.parent if claims is not None else Path.cwd())
+    path = claims or config.claims or DEFAULT_CLAIMS
     if not path.exists():
         raise click.UsageError(f"claims file {str(path)!r} does not exist")
     if path.is_dir():
         raise click.UsageError(f"claims file {str(path)!r} is a folder")
-    return path
+    return path, config
 
 
 def _emit(text: str, output: Path | None) -> None:

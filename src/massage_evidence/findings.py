@@ -6,6 +6,8 @@ the engine stamps the code, rule name and severity, so every output format is co
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,3 +73,24 @@ class Finding(BaseModel):
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Findings in report order, exact duplicates removed."""
     return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`"; did you mean 'x'?"` for the closest of `choices`, or `""` when none is close.
+
+    A choice that differs only in case wins; ties in similarity go to the choice with
+    more characters in the same places (`ME2O1` → `ME201`, not `ME210`).
+    """
+    options = list(choices)
+    same = [option for option in options if option.casefold() == word.casefold()]
+    close = same or difflib.get_close_matches(word, options, n=5)
+    if not close:
+        return ""
+    best = max(
+        close,
+        key=lambda c: (
+            difflib.SequenceMatcher(None, word, c).ratio(),
+            sum(a == b for a, b in zip(word, c, strict=False)),
+        ),
+    )
+    return f"; did you mean {best!r}?"

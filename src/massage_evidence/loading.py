@@ -70,6 +70,7 @@ def _attach_bibliography(corpus: Corpus, folder: Path, limits: Limits) -> list[C
     references: dict[str, Reference] = {}
     for entry in entries:
         references.setdefault(entry.key, entry)
+    corpus._bibliography_read = True
     corpus._entries = tuple(entries)
     corpus._references = references
     return problems

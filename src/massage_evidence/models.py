@@ -7,13 +7,15 @@ Models are frozen so that no rule can change what another rule sees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Literal, Protocol
+from collections.abc import Callable, Mapping
+from typing import Annotated, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 from .findings import Location, Problem
 from .vocabulary import Certainty, Design, Domain, RiskOfBias, Stance, StudyStatus
+
+_T = TypeVar("_T")
 
 KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Kebab = Annotated[str, StringConstraints(pattern=KEBAB_PATTERN)]
@@ -198,6 +200,8 @@ class Corpus(_Model):
     _references: dict[str, Reference] = PrivateAttr(default_factory=dict)
     _locator: Locating | None = PrivateAttr(default=None)
     _load_problems: tuple[tuple[str, Problem], ...] = PrivateAttr(default=())
+    _bibliography_read: bool = PrivateAttr(default=False)
+    _derived: dict[str, object] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -223,6 +227,21 @@ class Corpus(_Model):
     def load_problems(self) -> tuple[tuple[str, Problem], ...]:
         """Problems found while loading that did not stop it, with their codes."""
         return self._load_problems
+
+    @property
+    def bibliography_read(self) -> bool:
+        """Whether the bibliography could be read (else citations cannot be checked)."""
+        return self._bibliography_read
+
+    def derived(self, name: str, make: Callable[[Corpus], _T]) -> _T:
+        """A value computed from this corpus once and kept, e.g. the matched anchors.
+
+        Why: several rules, reports and exports need the same derived data; the corpus is
+        frozen, so computing it once is safe.
+        """
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        return cast(_T, self._derived[name])
 
     def locate(self, *parts: str | int, key: bool = False) -> Location:
         """The position in the claims file of the value at `parts`, e.g.

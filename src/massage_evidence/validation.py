@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import ConfigError, LoadError
-from .findings import Finding, sort_findings
+from .findings import Finding, did_you_mean, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
 from .loading import load
 from .models import Corpus
@@ -28,11 +27,19 @@ class Selection:
 
     @classmethod
     def of(
-        cls, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+        cls,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        *,
+        origin: str = "{}",
     ) -> Selection:
-        """A selection from user input; raises ConfigError naming any unknown entry."""
-        chosen = _entries(select, "select") or ("ME",)
-        return cls(chosen, _entries(ignore, "ignore"))
+        """A selection from user input; raises ConfigError naming any unknown entry.
+
+        `origin` says where the entries came from, as a format string for the option
+        name (e.g. "--{}" on the command line).
+        """
+        chosen = _entries(select, origin.format("select")) or ("ME",)
+        return cls(chosen, _entries(ignore, origin.format("ignore")))
 
     def includes(self, rule: Rule) -> bool:
         """Whether `rule` runs under this selection."""
@@ -54,10 +61,9 @@ def _entries(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
                 continue
             entry = entry.upper() if entry[:2].upper() == "ME" else entry
             if not any(_matches(entry, known) for known in all_rules()):
-                known_words = [r.code for r in all_rules()] + [r.name for r in all_rules()]
-                close = difflib.get_close_matches(entry, known_words, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ConfigError(f"unknown rule {entry!r} in {option}{hint}")
+                known = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+                hint = did_you_mean(entry, known)
+                raise ConfigError(f"{option}: unknown rule {entry!r}{hint}")
             entries.append(entry)
     return tuple(entries)
 

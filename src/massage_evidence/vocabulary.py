@@ -40,6 +40,11 @@ class Stance(StrEnum):
     MIXED = "mixed"
     INSUFFICIENT = "insufficient"
 
+    @property
+    def is_supporting(self) -> bool:
+        """True for `supports` and `mixed`: evidence that carries a claim."""
+        return self in (Stance.SUPPORTS, Stance.MIXED)
+
 
 class Verdict(StrEnum):
     """The overall judgement on a claim; derived, never declared."""

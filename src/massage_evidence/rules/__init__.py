@@ -42,8 +42,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first line of the rule's documentation."""
-        return self.doc.split("\n", 1)[0]
+        """The first paragraph of the rule's documentation, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     def finding(self, problem: Problem) -> Finding:
         """Stamp this rule's code, name and severity on a problem."""
@@ -102,12 +102,14 @@ def stamp(code: str, problem: Problem) -> Finding:
     return _REGISTRY[code].finding(problem)
 
 
-from . import inputs, references  # noqa: E402  (the families register on import)
+from . import anchors, claims, inputs, references  # noqa: E402  (families register on import)
 
 __all__ = [
     "Check",
     "Rule",
     "all_rules",
+    "anchors",
+    "claims",
     "get_rule",
     "inputs",
     "load_rule",

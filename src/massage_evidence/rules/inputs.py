@@ -108,8 +108,7 @@ load_rule(
     Example:
         bibliography: refs.bib    # saved as Latin-1 by an old reference manager
 
-    Fix:
-        iconv -f latin1 -t utf-8 refs.bib > refs.utf8.bib && mv refs.utf8.bib refs.bib
+    Fix: re-save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 refs.bib > new.bib`.
     """,
 )
 
@@ -128,7 +127,6 @@ load_rule(
         b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
         c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]   # ... and so on
 
-    Fix:
-        Remove the aliases, or raise the limit if the input is genuinely that large.
+    Fix: remove the aliases, or raise the limit if the input is genuinely that large.
     """,
 )

@@ -1,0 +1,88 @@
+"""Configuration from `[tool.massage-evidence]` in the nearest pyproject.toml.
+
+Keys: `claims` (path of the claims file, relative to the pyproject.toml), `select`,
+`ignore` (lists of codes, prefixes or names) and `strict` (boolean). Options on the
+command line win over the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .findings import did_you_mean
+from .validation import Selection
+
+_TABLE = "massage-evidence"
+_KEYS = ("claims", "select", "ignore", "strict")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings read from a pyproject.toml, or the defaults when there is none."""
+
+    source: Path | None = None
+    claims: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+
+
+def find_config(start: Path) -> Config:
+    """The settings of the nearest pyproject.toml at or above `start` that has a
+    `[tool.massage-evidence]` table.
+
+    Raises:
+        ConfigError: the table has an unknown key or a value of the wrong type.
+    """
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            table = _table(candidate)
+            if table is not None:
+                return _parse(candidate, table)
+    return Config()
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it: {error}") from None
+    table = document.get("tool", {}).get(_TABLE)
+    return table if isinstance(table, dict) else None
+
+
+def _parse(path: Path, table: dict[str, Any]) -> Config:
+    where = f"{path} [tool.{_TABLE}]"
+    for key in table:
+        if key not in _KEYS:
+            hint = did_you_mean(key, _KEYS) or f" (known: {', '.join(_KEYS)})"
+            raise ConfigError(f"{where}: unknown key {key!r}{hint}")
+    claims = table.get("claims")
+    if claims is not None and not isinstance(claims, str):
+        raise ConfigError(f"{where}: 'claims' must be a path")
+    strict = table.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: 'strict' must be true or false")
+    select, ignore = _codes(table, "select", where), _codes(table, "ignore", where)
+    Selection.of(select, ignore, origin=f"{where} {{}}")  # unknown codes fail here, located
+    return Config(
+        source=path,
+        claims=path.parent / claims if claims is not None else None,
+        select=select,
+        ignore=ignore,
+        strict=strict,
+    )
+
+
+def _codes(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: {key!r} must be a list of rule codes or names")
+    return tuple(value)
