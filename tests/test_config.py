@@ -128,6 +128,6 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "rules")
     assert status == 0
     assert out.splitlines()[0] == (
-        "ME101  yaml-syntax             error    The claims file is not valid YAML."
+        "ME101  yaml-syntax                     error    The claims file is not valid YAML."
     )
-    assert "ME504  unannotated-claim       warning  A sentence of a document reads like" in out
+    assert "ME504  unannotated-claim               warning  A sentence of a document" in out

@@ -20,6 +20,9 @@ DOCUMENTED = {
     "Certainty",
     "Stance",
     "Verdict",
+    # the certainty engine
+    "derive_certainty",
+    "Derivation",
     # exceptions (all derive from MassageEvidenceError) and the severity of findings
     "MassageEvidenceError",
     "LoadError",

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .errors import RenderError as RenderError
     from .findings import Finding as Finding
     from .findings import Severity as Severity
+    from .grading import Derivation as Derivation
+    from .grading import derive_certainty as derive_certainty
     from .loading import load as load
     from .models import Anchor as Anchor
     from .models import Claim as Claim
@@ -41,6 +43,7 @@ _EXPORTS = {
     "Claim": "models",
     "ConfigError": "errors",
     "Corpus": "models",
+    "Derivation": "grading",
     "Document": "models",
     "Evidence": "models",
     "Finding": "findings",
@@ -54,6 +57,7 @@ _EXPORTS = {
     "Study": "models",
     "Verdict": "vocabulary",
     "check": "validation",
+    "derive_certainty": "grading",
     "load": "loading",
     "validate": "validation",
 }

@@ -102,7 +102,7 @@ def stamp(code: str, problem: Problem) -> Finding:
     return _REGISTRY[code].finding(problem)
 
 
-from . import anchors, claims, inputs, references  # noqa: E402  (families register on import)
+from . import anchors, claims, grading, inputs, references  # noqa: E402  (families register on import)
 
 __all__ = [
     "Check",
@@ -111,6 +111,7 @@ __all__ = [
     "anchors",
     "claims",
     "get_rule",
+    "grading",
     "inputs",
     "load_rule",
     "references",

@@ -1,0 +1,95 @@
+"""Wording of certainty, after GRADE guidance 26 (Santesso et al., 2020).
+
+GRADE's informative statements say how sure the evidence is in the words themselves:
+
+- high: a plain statement ("massage reduces pain");
+- moderate: "probably" or "likely" ("massage probably reduces pain");
+- low: "may", "might", "could" or "possibly" ("massage may reduce pain");
+- very low: "very uncertain", or "unclear", "unknown", "uncertain" or "not known" followed
+  by "whether" or "if" ("it is very uncertain whether massage reduces pain").
+
+A statement reads at the level of its most hedged cue; without any cue it reads as high.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .vocabulary import Certainty
+
+_CUES: tuple[tuple[Certainty, re.Pattern[str]], ...] = (
+    (
+        Certainty.VERY_LOW,
+        re.compile(
+            r"\b(?:very uncertain|(?:unclear|unknown|uncertain|not known) (?:whether|if))\b", re.I
+        ),
+    ),
+    (Certainty.LOW, re.compile(r"\b(?:may|might|could|possibly)\b", re.I)),
+    (Certainty.MODERATE, re.compile(r"\b(?:probably|likely)\b", re.I)),
+)
+
+PHRASES = {
+    Certainty.HIGH: "reduces",
+    Certainty.MODERATE: "probably reduces",
+    Certainty.LOW: "may reduce",
+    Certainty.VERY_LOW: "it is very uncertain whether … reduces",
+}
+"""How GRADE guidance 26 words an effect at each certainty."""
+
+_VERB = re.compile(
+    r"\b(?:(?P<negation>does not|doesn't|do not|don't) (?P<base>\w+)"
+    r"|(?P<verb>(?:alleviat|eas|reduc|reliev|improv|boost|enhanc|increas|lower|promot|restor"
+    r"|releas|calm|support|help|loosen|soften|stimulat|correct|prevent|heal|flush|speed"
+    r"|lessen|relax|cur|treat|protect|rais|decreas)\w*s))\b",
+    re.I,
+)
+
+
+def wording_level(statement: str) -> Certainty:
+    """The certainty a statement's wording expresses."""
+    for level, cue in _CUES:
+        if cue.search(statement):
+            return level
+    return Certainty.HIGH
+
+
+def suggest(statement: str, certainty: Certainty) -> str | None:
+    """The statement reworded for `certainty`, when its main verb can be found."""
+    if certainty is Certainty.VERY_LOW:
+        body = _HEDGED.sub(_plain, statement.strip().rstrip("."))
+        body = re.sub(r"\b(?:probably|likely) ", "", body)
+        return f"It is very uncertain whether {body[:1].lower()}{body[1:]}."
+    match = _VERB.search(statement)
+    if match is None:
+        return None
+    if match.group("negation"):
+        base = match.group("base")
+        phrase = f"may not {base}" if certainty is Certainty.LOW else f"probably does not {base}"
+    else:
+        verb = match.group("verb")
+        phrase = f"may {_base_form(verb)}" if certainty is Certainty.LOW else f"probably {verb}"
+    if certainty is Certainty.HIGH:
+        return None
+    return statement[: match.start()] + phrase + statement[match.end() :]
+
+
+_HEDGED = re.compile(r"\b(?:may|might|could)( not)? (\w+)", re.I)
+
+
+def _plain(match: re.Match[str]) -> str:
+    """`may reduce` → `reduces`, `may not reduce` → `does not reduce`."""
+    verb = match.group(2)
+    if match.group(1):
+        return f"does not {verb}"
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _base_form(verb: str) -> str:
+    """`reduces` → `reduce`, `flushes` → `flush`, `boosts` → `boost`."""
+    if verb.endswith(("shes", "ches", "sses", "xes", "zes")):
+        return verb[:-2]
+    return verb[:-1]
