@@ -60,15 +60,14 @@ def validate(
     output: Path | None,
 ) -> int:
     """Run every rule on CLAIMS (default: data/claims.yaml) and report the findings."""
-    from .findings import Severity
-    from .formats import FORMATTERS
+    from .formats import FORMATTERS, Report
     from .validation import Selection, check
 
     selection = Selection.of(select, ignore)
     findings = check(_existing(claims), selection=selection)
-    _emit(FORMATTERS[fmt](findings), output)
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    return 1 if any(f.severity in failing for f in findings) else 0
+    report = Report(findings, selection.rules(), strict)
+    _emit(FORMATTERS[fmt](report), output)
+    return 1 if report.failed else 0
 
 
 def _existing(claims: Path | None) -> Path:

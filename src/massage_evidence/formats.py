@@ -1,12 +1,48 @@
-"""Findings as text for people, and as the formats CI systems read."""
+"""Findings as text for people, and as the formats CI systems read.
+
+Every formatter takes a `Report` and returns the whole output as one string, so that the
+command line can print it or write it atomically to a file.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .findings import Finding, Severity
+from .rules import Rule, all_rules
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One validation run: its findings, the rules that ran and whether `--strict` was on.
+
+    Why: some formats need more than the findings. JUnit has one test per rule that ran,
+    and what counts as a failure there, as in the exit status, depends on `strict`.
+    """
+
+    findings: list[Finding]
+    rules: tuple[Rule, ...] = field(default_factory=all_rules)
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        stray = sorted({f.code for f in self.findings} - {r.code for r in self.rules})
+        if stray:  # a format that lists rules would silently drop these findings
+            raise ValueError(f"findings of rules that did not run: {', '.join(stray)}")
+
+    @property
+    def failing(self) -> frozenset[Severity]:
+        """The severities that fail the run: errors, and warnings too when strict."""
+        if self.strict:
+            return frozenset({Severity.ERROR, Severity.WARNING})
+        return frozenset({Severity.ERROR})
+
+    @property
+    def failed(self) -> bool:
+        """Whether any finding has a failing severity (exit status 1)."""
+        return any(f.severity in self.failing for f in self.findings)
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -15,14 +51,23 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {severity.value: counts[severity] for severity in Severity}
 
 
-def as_text(findings: list[Finding]) -> str:
-    """One greppable line per finding, `path:line:col: CODE [severity] message`, then a
-    summary line."""
-    lines = [f"{f.location}: {f.code} [{f.severity}] {f.message}" for f in findings]
-    counts = summary(findings)
-    if not findings:
+_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
+
+
+def _text_line(finding: Finding) -> str:
+    """`path:line:col: CODE [severity] message`, kept on one line (breaks shown as `\\n`)
+    so that every finding stays one greppable line."""
+    line = f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
+    return line.translate(_LINE_BREAKS)
+
+
+def as_text(report: Report) -> str:
+    """One greppable line per finding, then a summary line."""
+    lines = [_text_line(f) for f in report.findings]
+    if not report.findings:
         lines.append("no problems found")
     else:
+        counts = summary(report.findings)
         lines.append(", ".join(_plural(counts[s.value], s.value) for s in Severity))
     return "\n".join(lines) + "\n"
 
@@ -31,13 +76,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("s" if count != 1 and word != "info" else "")
 
 
-def as_json(findings: list[Finding]) -> str:
+def as_json(report: Report) -> str:
     """`{"findings": [...], "summary": {"error": N, "warning": N, "info": N}}`."""
     document = {
-        "findings": [f.model_dump(mode="json") for f in findings],
-        "summary": summary(findings),
+        "findings": [f.model_dump(mode="json") for f in report.findings],
+        "summary": summary(report.findings),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATTERS: dict[str, Callable[[list[Finding]], str]] = {"text": as_text, "json": as_json}
+FORMATTERS: dict[str, Callable[[Report], str]] = {"text": as_text, "json": as_json}
