@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from massage_evidence.cli import FINDING_FORMATS
 from massage_evidence.findings import Finding, Severity
 from massage_evidence.formats import FORMATTERS, Report
 from massage_evidence.rules import get_rule
@@ -53,6 +54,11 @@ RULES = tuple(get_rule(code) for code in ("ME101", "ME104", "ME105", "ME106", "M
 
 def report(findings: list[Finding] = FINDINGS, *, strict: bool = False) -> Report:
     return Report(findings, RULES, strict)
+
+
+def test_cli_offers_every_format() -> None:
+    """`validate --format` lists exactly the registered formatters."""
+    assert FINDING_FORMATS == tuple(FORMATTERS) == ("text", "json", "github")
 
 
 def test_text() -> None:
@@ -109,3 +115,31 @@ def test_report_rejects_findings_of_rules_that_did_not_run() -> None:
     """A format that lists the rules would otherwise drop these findings without a word."""
     with pytest.raises(ValueError, match=r"^findings of rules that did not run: ME104, ME202$"):
         Report(FINDINGS, (get_rule("ME101"), get_rule("ME105")))
+
+
+def test_github() -> None:
+    """One workflow command per finding, escaped as actions/toolkit escapes them, absent
+    properties left out, then the full text report for the log."""
+    assert FORMATTERS["github"](report()) == (
+        "::error file=data/claims.yaml,line=12,col=1,title=ME101 yaml-syntax::a tab character"
+        " where YAML expects spaces; indent with spaces only\n"
+        "::error file=data/refs%2C old.bib,line=3,col=9,title=ME104 bibtex-syntax::"
+        "100%25 sure: no, really,%0D%0Anot closed\n"
+        "::warning file=seeds/b.txt,title=ME105 unreadable-file::"
+        "'seeds/b.txt' is not valid UTF-8 (byte 0xe9)\n"
+        "::notice file=seeds/b.txt,line=7,title=ME202 duplicate-bibtex-key::"
+        "key 'Smith2020' repeats the key 'smith2020' at line 1\n" + FORMATTERS["text"](report())
+    )
+
+
+def test_github_escapes_properties() -> None:
+    """`%`, `:`, `,` and line breaks in a property are percent-encoded."""
+    finding = FINDINGS[0].model_copy(update={"path": "a:b,c%d\r\ne.yaml", "line": None})
+    assert FORMATTERS["github"](report([finding])).splitlines()[0] == (
+        "::error file=a%3Ab%2Cc%25d%0D%0Ae.yaml,title=ME101 yaml-syntax::a tab character"
+        " where YAML expects spaces; indent with spaces only"
+    )
+
+
+def test_github_without_findings() -> None:
+    assert FORMATTERS["github"](report([])) == "no problems found\n"

@@ -85,4 +85,46 @@ def as_json(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATTERS: dict[str, Callable[[Report], str]] = {"text": as_text, "json": as_json}
+_ANNOTATIONS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def as_github(report: Report) -> str:
+    """GitHub Actions workflow commands, one annotation per finding, then the text report.
+
+    Why the text report too: GitHub keeps only 10 annotations of each type per step (50 per
+    job) and drops the rest without a word, and its log shows an annotation without its file
+    and line. The text lines keep every finding, with its place, in the log.
+    """
+    commands = "".join(_workflow_command(f) + "\n" for f in report.findings)
+    return commands + as_text(report)
+
+
+def _workflow_command(finding: Finding) -> str:
+    """`::error file=…,line=…,col=…,title=…::message`, escaped as actions/toolkit does."""
+    properties = {
+        "file": finding.path,
+        "line": finding.line,
+        "col": finding.column if finding.line is not None else None,
+        "title": f"{finding.code} {finding.rule}",
+    }
+    listed = ",".join(
+        f"{name}={_escape_property(str(value))}"
+        for name, value in properties.items()
+        if value is not None
+    )
+    return f"::{_ANNOTATIONS[finding.severity]} {listed}::{_escape_data(finding.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATTERS: dict[str, Callable[[Report], str]] = {
+    "text": as_text,
+    "json": as_json,
+    "github": as_github,
+}
