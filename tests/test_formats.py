@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import pytest
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for
 
-from massage_evidence.cli import FINDING_FORMATS
+from massage_evidence.cli import FINDING_FORMATS, main
 from massage_evidence.findings import Finding, Severity
 from massage_evidence.formats import FORMATTERS, Report
-from massage_evidence.rules import get_rule
+from massage_evidence.rules import all_rules, get_rule
+
+from .conftest import SHARED, Project
+
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 # Only error rules are registered so far, so the warning and the info finding borrow loader
 # codes: every format takes the severity from the finding, not from the rule.
@@ -58,7 +68,7 @@ def report(findings: list[Finding] = FINDINGS, *, strict: bool = False) -> Repor
 
 def test_cli_offers_every_format() -> None:
     """`validate --format` lists exactly the registered formatters."""
-    assert FINDING_FORMATS == tuple(FORMATTERS) == ("text", "json", "github")
+    assert FINDING_FORMATS == tuple(FORMATTERS) == ("text", "json", "github", "sarif")
 
 
 def test_text() -> None:
@@ -143,3 +153,192 @@ def test_github_escapes_properties() -> None:
 
 def test_github_without_findings() -> None:
     assert FORMATTERS["github"](report([])) == "no problems found\n"
+
+
+def sarif(findings: list[Finding] = FINDINGS) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(FORMATTERS["sarif"](report(findings)))
+    return document
+
+
+def test_sarif_document_and_driver() -> None:
+    """One run whose driver names the tool and version and lists every registered rule."""
+    document = sarif()
+    assert sorted(document) == ["$schema", "runs", "version"]
+    assert document["version"] == "2.1.0"
+    assert document["$schema"] == (
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    )
+    [run] = document["runs"]
+    assert sorted(run) == ["columnKind", "results", "tool"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    driver = run["tool"]["driver"]
+    assert sorted(driver) == ["name", "rules", "version"]  # no informationUri: no [project.urls]
+    assert (driver["name"], driver["version"]) == ("massage-evidence", "0.1.0")
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in all_rules()]
+    assert driver["rules"][[r.code for r in all_rules()].index("ME202")] == {
+        "id": "ME202",
+        "name": "DuplicateBibtexKey",
+        "shortDescription": {
+            "text": "Two bibliography entries share a key, compared case-insensitively."
+        },
+        "fullDescription": {
+            "text": "Two bibliography entries share a key, compared case-insensitively.\n\n"
+            "Why: BibTeX and biber treat `Smith2020` and `smith2020` as one key and keep only"
+            " one\nentry, so a claim may silently cite a different work than the one you"
+            " checked."
+        },
+        "help": {"text": get_rule("ME202").doc},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def test_sarif_version_is_the_installed_one() -> None:
+    assert sarif()["runs"][0]["tool"]["driver"]["version"] == metadata.version("massage-evidence")
+
+
+def _fingerprint(code: str, path: str, message: str, occurrence: int = 1) -> str:
+    digest = hashlib.sha256(json.dumps([code, path, message]).encode()).hexdigest()
+    return f"{digest}:{occurrence}"
+
+
+def test_sarif_results() -> None:
+    """Rule id and index, level, message, a relative URI under %SRCROOT%, a region only
+    with what is known, and a fingerprint."""
+    rule_index = {r.code: i for i, r in enumerate(all_rules())}
+    assert sarif()["runs"][0]["results"] == [
+        {
+            "ruleId": "ME101",
+            "ruleIndex": rule_index["ME101"],
+            "level": "error",
+            "message": {"text": FINDINGS[0].message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": "data/claims.yaml", "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": 12, "startColumn": 1},
+                    }
+                }
+            ],
+            "partialFingerprints": {
+                "findingHash/v1": (
+                    "4c9e9876a70f31f271632a28254e69a7c122ed6ae74f9a2dc1579876b7a0856c:1"
+                )
+            },
+        },
+        {
+            "ruleId": "ME104",
+            "ruleIndex": rule_index["ME104"],
+            "level": "error",
+            "message": {"text": "100% sure: no, really,\r\nnot closed"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": "data/refs,%20old.bib",
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": 3, "startColumn": 9},
+                    }
+                }
+            ],
+            "partialFingerprints": {
+                "findingHash/v1": (
+                    "8a1d1c473eb1cb28d6257f0de6455b0d8f636b9fd874d857ff885d2ec1d4252b:1"
+                )
+            },
+        },
+        {
+            "ruleId": "ME105",
+            "ruleIndex": rule_index["ME105"],
+            "level": "warning",
+            "message": {"text": "'seeds/b.txt' is not valid UTF-8 (byte 0xe9)"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": "seeds/b.txt", "uriBaseId": "%SRCROOT%"}
+                    }
+                }
+            ],
+            "partialFingerprints": {
+                "findingHash/v1": (
+                    "7c6f0c580a172ebedb1e8a1f31eaf0b7ccd0bb9e89364aadf25909f601d6c241:1"
+                )
+            },
+        },
+        {
+            "ruleId": "ME202",
+            "ruleIndex": rule_index["ME202"],
+            "level": "note",
+            "message": {"text": "key 'Smith2020' repeats the key 'smith2020' at line 1"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": "seeds/b.txt", "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": 7},
+                    }
+                }
+            ],
+            "partialFingerprints": {
+                "findingHash/v1": (
+                    "cea7018b989ecd4ca79298c29e6005b67e6da9c54dc3ddffb522d163cd476b7f:1"
+                )
+            },
+        },
+    ]
+
+
+def test_sarif_fingerprints_survive_line_shifts() -> None:
+    """The fingerprint hashes code, path and message, not the place; findings alike in all
+    three are numbered in report order."""
+    moved = FINDINGS[0].model_copy(update={"line": 40, "column": 3})
+    again = FINDINGS[0].model_copy(update={"line": 50})
+    results = sarif([moved, again])["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in results] == [
+        {"findingHash/v1": _fingerprint("ME101", "data/claims.yaml", FINDINGS[0].message, n)}
+        for n in (1, 2)
+    ]
+    assert (
+        results[0]["partialFingerprints"] == sarif()["runs"][0]["results"][0]["partialFingerprints"]
+    )
+
+
+def test_sarif_absolute_path_is_a_file_uri(tmp_path: Path) -> None:
+    """A file outside the working folder has no base to resolve against."""
+    outside = FINDINGS[2].model_copy(update={"path": str(tmp_path / "a b.txt")})
+    [result] = sarif([outside])["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": (tmp_path / "a b.txt").as_uri()}
+    }
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> Validator:
+    """A validator for the official OASIS SARIF 2.1.0 schema."""
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the SARIF schema is not at {SARIF_SCHEMA} (it comes with ../shared)")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+@pytest.mark.parametrize("findings", [FINDINGS, []], ids=["findings", "no findings"])
+def test_sarif_is_valid(sarif_validator: Validator, findings: list[Finding]) -> None:
+    """The output validates against the official schema."""
+    errors = [e.message for e in sarif_validator.iter_errors(sarif(findings))]
+    assert errors == []
+
+
+def test_sarif_from_the_cli_is_valid(
+    sarif_validator: Validator, minimal: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real run with a finding: exit 1 and a valid document pointing at the file."""
+    minimal.write("claims.yaml", "version: 1\ntitle: T\nclaims:\n\t- id: x\n")
+    assert main(["validate", "claims.yaml", "--format", "sarif"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [e.message for e in sarif_validator.iter_errors(document)] == []
+    [result] = document["runs"][0]["results"]
+    assert (result["ruleId"], result["locations"][0]["physicalLocation"]["region"]) == (
+        "ME101",
+        {"startLine": 4, "startColumn": 1},
+    )

@@ -6,13 +6,20 @@ command line can print it or write it atomically to a file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from .findings import Finding, Severity
 from .rules import Rule, all_rules
+
+TOOL = "massage-evidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +130,101 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_FINGERPRINT = "findingHash/v1"
+
+
+def as_sarif(report: Report) -> str:
+    """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+    `tool.driver.rules` lists every registered rule, so that an alert can always show its
+    rule's documentation. Columns count code points, as everywhere in massage-evidence.
+    """
+    rules = all_rules()
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    driver = {
+        "name": TOOL,
+        "version": metadata.version(TOOL),
+        **_information_uri(),
+        "rules": [_rule_descriptor(rule) for rule in rules],
+    }
+    run = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "results": _sarif_results(report.findings, index),
+    }
+    document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _information_uri() -> dict[str, str]:
+    """The home page the package metadata declares (`[project.urls] Homepage`), if any."""
+    urls = metadata.metadata(TOOL).get_all("Project-URL") or []
+    homes = [url.split(",", 1)[1].strip() for url in urls if url.lower().startswith("homepage,")]
+    return {"informationUri": homes[0]} if homes else {}
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    """A reportingDescriptor: the summary, the rule's prose, and its whole documentation
+    (with the example and the fix) as help."""
+    return {
+        "id": rule.code,
+        "name": "".join(word.capitalize() for word in rule.name.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc.split("\n\nExample:", 1)[0]},
+        "help": {"text": rule.doc},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+    }
+
+
+def _sarif_results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, Any]]:
+    """One result per finding.
+
+    Why the fingerprint leaves out the line: code scanning matches alerts across runs by
+    rule and fingerprint, so an alert survives edits that move it. Findings alike in code,
+    path and message are told apart by their order, as GitHub's own line hashes are.
+    """
+    seen: Counter[str] = Counter()
+    results = []
+    for finding in findings:
+        identity = json.dumps([finding.code, finding.path, finding.message])
+        digest = hashlib.sha256(identity.encode()).hexdigest()
+        seen[digest] += 1
+        results.append(
+            {
+                "ruleId": finding.code,
+                "ruleIndex": index[finding.code],
+                "level": _SARIF_LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [{"physicalLocation": _physical_location(finding)}],
+                "partialFingerprints": {_FINGERPRINT: f"{digest}:{seen[digest]}"},
+            }
+        )
+    return results
+
+
+def _physical_location(finding: Finding) -> dict[str, Any]:
+    """The file, relative to the checkout (`%SRCROOT%`), and the line and column if known."""
+    path = Path(finding.path)
+    if path.is_absolute():  # outside the working folder: no base to resolve it against
+        artifact = {"uri": path.as_uri()}
+    else:
+        artifact = {"uri": quote(finding.path, safe="/!$&'()*+,;=@"), "uriBaseId": "%SRCROOT%"}
+    location: dict[str, Any] = {"artifactLocation": artifact}
+    if finding.line is not None:
+        region = {"startLine": finding.line}
+        if finding.column is not None:
+            region["startColumn"] = finding.column
+        location["region"] = region
+    return location
+
+
 FORMATTERS: dict[str, Callable[[Report], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,
+    "sarif": as_sarif,
 }
