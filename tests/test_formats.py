@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import xml.etree.ElementTree as ET
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def report(findings: list[Finding] = FINDINGS, *, strict: bool = False) -> Repor
 
 def test_cli_offers_every_format() -> None:
     """`validate --format` lists exactly the registered formatters."""
-    assert FINDING_FORMATS == tuple(FORMATTERS) == ("text", "json", "github", "sarif")
+    assert FINDING_FORMATS == tuple(FORMATTERS) == ("text", "json", "github", "sarif", "junit")
 
 
 def test_text() -> None:
@@ -342,3 +343,141 @@ def test_sarif_from_the_cli_is_valid(
         "ME101",
         {"startLine": 4, "startColumn": 1},
     )
+
+
+def test_junit() -> None:
+    """One test case per rule that ran, one failure per error; the warning and the info
+    finding go to their test case's output; a rule without findings passes."""
+    assert FORMATTERS["junit"](report()) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<testsuites name="massage-evidence" tests="5" failures="2" errors="0">\n'
+        '  <testsuite name="massage-evidence" tests="5" failures="2" errors="0">\n'
+        '    <testcase classname="massage-evidence" name="ME101 yaml-syntax">\n'
+        '      <failure type="error" message="data/claims.yaml:12:1: a tab character where'
+        ' YAML expects spaces; indent with spaces only">data/claims.yaml:12:1: ME101 [error]'
+        " a tab character where YAML expects spaces; indent with spaces only</failure>\n"
+        "    </testcase>\n"
+        '    <testcase classname="massage-evidence" name="ME104 bibtex-syntax">\n'
+        '      <failure type="error" message="data/refs, old.bib:3:9: 100% sure: no, really,'
+        '&#13;&#10;not closed">data/refs, old.bib:3:9: ME104 [error] 100% sure: no, really,'
+        "\\r\\nnot closed</failure>\n"
+        "    </testcase>\n"
+        '    <testcase classname="massage-evidence" name="ME105 unreadable-file">\n'
+        "      <system-out>seeds/b.txt: ME105 [warning] 'seeds/b.txt' is not valid UTF-8"
+        " (byte 0xe9)</system-out>\n"
+        "    </testcase>\n"
+        '    <testcase classname="massage-evidence" name="ME106 input-limit" />\n'
+        '    <testcase classname="massage-evidence" name="ME202 duplicate-bibtex-key">\n'
+        "      <system-out>seeds/b.txt:7:1: ME202 [info] key 'Smith2020' repeats the key"
+        " 'smith2020' at line 1</system-out>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n"
+    )
+
+
+def junit_cases(xml: str) -> tuple[dict[str, str], dict[str, list[tuple[str, str | None]]]]:
+    """The suite's counts, and each test case's failures and outputs as (tag, type)."""
+    suites = ET.fromstring(xml)
+    [suite] = suites
+    assert suites.attrib == {"name": "massage-evidence", **suite.attrib}
+    cases = {
+        case.attrib["name"]: [(child.tag, child.get("type")) for child in case]
+        for case in suite.iter("testcase")
+    }
+    assert {case.attrib["classname"] for case in suite.iter("testcase")} == {"massage-evidence"}
+    return suite.attrib, cases
+
+
+def test_junit_parsed_back() -> None:
+    """Counts and test names as a JUnit reader sees them; the message keeps its line break."""
+    counts, cases = junit_cases(FORMATTERS["junit"](report()))
+    assert counts == {"name": "massage-evidence", "tests": "5", "failures": "2", "errors": "0"}
+    assert cases == {
+        "ME101 yaml-syntax": [("failure", "error")],
+        "ME104 bibtex-syntax": [("failure", "error")],
+        "ME105 unreadable-file": [("system-out", None)],
+        "ME106 input-limit": [],
+        "ME202 duplicate-bibtex-key": [("system-out", None)],
+    }
+    failures = ET.fromstring(FORMATTERS["junit"](report())).iter("failure")
+    messages = [failure.get("message") for failure in failures]
+    assert messages == [
+        "data/claims.yaml:12:1: a tab character where YAML expects spaces; indent with spaces only",
+        "data/refs, old.bib:3:9: 100% sure: no, really,\r\nnot closed",
+    ]
+
+
+def test_junit_strict_fails_on_warnings() -> None:
+    """Under strict a warning is a failure of its rule's test; info never fails."""
+    counts, cases = junit_cases(FORMATTERS["junit"](report(strict=True)))
+    assert (counts["tests"], counts["failures"]) == ("5", "3")
+    assert cases["ME105 unreadable-file"] == [("failure", "warning")]
+    assert cases["ME202 duplicate-bibtex-key"] == [("system-out", None)]
+
+
+def test_junit_one_failure_per_finding() -> None:
+    """Two findings of one rule are two failures of one test, counted as one failing test."""
+    second = FINDINGS[0].model_copy(update={"line": 20})
+    counts, cases = junit_cases(FORMATTERS["junit"](report([FINDINGS[0], second])))
+    assert (counts["tests"], counts["failures"]) == ("5", "1")
+    assert cases["ME101 yaml-syntax"] == [("failure", "error"), ("failure", "error")]
+
+
+def test_junit_strips_characters_xml_cannot_carry() -> None:
+    """Control characters and lone surrogates are dropped; the file stays readable."""
+    finding = FINDINGS[0].model_copy(
+        update={"message": "nul\x00 esc\x1b surrogate\ud800 tab\t ok", "path": "a\x07.yaml"}
+    )
+    failure = ET.fromstring(FORMATTERS["junit"](report([finding]))).find(".//failure")
+    assert failure is not None
+    assert failure.get("message") == "a.yaml:12:1: nul esc surrogate tab\t ok"
+    assert failure.text == "a.yaml:12:1: ME101 [error] nul esc surrogate tab\t ok"
+
+
+@pytest.mark.parametrize("strict", [[], ["--strict"]], ids=["default", "strict"])
+def test_cli_junit_clean_corpus_exits_zero(
+    minimal: Project, capsys: pytest.CaptureFixture[str], strict: list[str]
+) -> None:
+    """A clean corpus: exit 0 with or without --strict, one passing test per selected rule."""
+    status = main(["validate", "claims.yaml", "--format", "junit", "--select", "ME1", *strict])
+    counts, cases = junit_cases(capsys.readouterr().out)
+    assert status == 0
+    assert (counts["tests"], counts["failures"]) == ("6", "0")
+    assert cases == {
+        "ME101 yaml-syntax": [],
+        "ME102 schema-violation": [],
+        "ME103 duplicate-yaml-key": [],
+        "ME104 bibtex-syntax": [],
+        "ME105 unreadable-file": [],
+        "ME106 input-limit": [],
+    }
+
+
+@pytest.mark.parametrize("strict", [[], ["--strict"]], ids=["default", "strict"])
+def test_cli_junit_error_exits_one(
+    minimal: Project, capsys: pytest.CaptureFixture[str], strict: list[str]
+) -> None:
+    """An error finding: exit 1 with or without --strict, and its rule's test fails."""
+    minimal.write("refs.bib", "@article{smith2020, title = {A}, title = {B}, year = 2020}\n")
+    status = main(["validate", "claims.yaml", "-o", "report.xml", "--format", "junit", *strict])
+    assert (status, capsys.readouterr().out) == (1, "")
+    suites = ET.parse(minimal.root / "report.xml").getroot()
+    assert [(case.get("name"), [f.attrib for f in case]) for case in suites.iter("testcase")] == [
+        ("ME101 yaml-syntax", []),
+        ("ME102 schema-violation", []),
+        ("ME103 duplicate-yaml-key", []),
+        (
+            "ME104 bibtex-syntax",
+            [
+                {
+                    "type": "error",
+                    "message": "refs.bib:1:21: entry 'smith2020' repeats field 'title';"
+                    " BibTeX keeps the first value, delete the other",
+                }
+            ],
+        ),
+        ("ME105 unreadable-file", []),
+        ("ME106 input-limit", []),
+        ("ME202 duplicate-bibtex-key", []),
+    ]

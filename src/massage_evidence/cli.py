@@ -16,7 +16,7 @@ import click
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
-FINDING_FORMATS = ("text", "json", "github", "sarif")
+FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -222,9 +224,58 @@ def _physical_location(finding: Finding) -> dict[str, Any]:
     return location
 
 
+def as_junit(report: Report) -> str:
+    """JUnit XML (the Ant/Jenkins shape): one test case per rule that ran, one `<failure>` per
+    failing finding; a rule without failing findings is a passing test.
+
+    Findings that do not fail the run (warnings unless strict, info) go to the test case's
+    `<system-out>`, so they are seen without failing the test. `failures` counts failing
+    test cases, so `tests - failures` is the number of rules that passed.
+    """
+    by_code: defaultdict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_code[finding.code].append(finding)
+    suite = ET.Element("testsuite", name=TOOL)
+    failed = 0
+    for rule in report.rules:
+        case = ET.SubElement(suite, "testcase", classname=TOOL, name=f"{rule.code} {rule.name}")
+        failing = [f for f in by_code[rule.code] if f.severity in report.failing]
+        for finding in failing:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=finding.severity.value,
+                message=_xml_text(f"{finding.location}: {finding.message}"),
+            )
+            failure.text = _xml_text(_text_line(finding))
+        passing = [f for f in by_code[rule.code] if f.severity not in report.failing]
+        if passing:
+            output = ET.SubElement(case, "system-out")
+            output.text = _xml_text("\n".join(_text_line(f) for f in passing))
+        failed += bool(failing)
+    counts = {"tests": str(len(report.rules)), "failures": str(failed), "errors": "0"}
+    suite.attrib.update(counts)
+    suites = ET.Element("testsuites", {"name": TOOL, **counts})
+    suites.append(suite)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+
+
+# Characters XML 1.0 cannot carry at all, not even escaped: most C0 controls, surrogates,
+# U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry (ElementTree would write them as is,
+    and no consumer could read the file)."""
+    return _NOT_XML.sub("", text)
+
+
 FORMATTERS: dict[str, Callable[[Report], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,
     "sarif": as_sarif,
+    "junit": as_junit,
 }
