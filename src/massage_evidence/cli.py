@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
-FINDING_FORMATS = ("text", "json")
+FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,16 +69,15 @@ def validate(
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
     `ignore` and `strict`; options given here win.
     """
-    from .findings import Severity
-    from .formats import FORMATTERS
+    from .formats import FORMATTERS, Report
     from .validation import Selection, check
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
     findings = check(path, selection=selection)
-    _emit(FORMATTERS[fmt](findings), output)
-    failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
-    return 1 if any(f.severity in failing for f in findings) else 0
+    report = Report(findings, selection.rules(), strict or config.strict)
+    _emit(FORMATTERS[fmt](report), output)
+    return 1 if report.failed else 0
 
 
 @cli.command()
