@@ -22,8 +22,8 @@ from .conftest import SHARED, Project
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
-# Only error rules are registered so far, so the warning and the info finding borrow loader
-# codes: every format takes the severity from the finding, not from the rule.
+# The warning and the info finding carry loader codes on purpose: every format must take the
+# severity from the finding (a configured severity may differ), never from the rule.
 FINDINGS = [
     Finding(
         code="ME101",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO
+from .conftest import MINIMAL_BIB, REPO, VALID_ARTICLE, VALID_CLAIMS
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +84,10 @@ def hook_repository_head(sandbox: Sandbox) -> str:
     return sandbox.git("rev-parse", "HEAD", cwd=REPO).strip()
 
 
+# The test corpus with only the category it uses, so that no info finding is printed.
+GOOD_CLAIMS = VALID_CLAIMS.replace("documents:", "categories:\n  pain: Pain\ndocuments:")
+
+
 def test_hook_passes_on_a_good_corpus_and_fails_on_a_broken_one(tmp_path: Path) -> None:
     sandbox = Sandbox(tmp_path)
     config = (
@@ -93,8 +97,9 @@ def test_hook_passes_on_a_good_corpus_and_fails_on_a_broken_one(tmp_path: Path) 
     sandbox.commit(
         {
             ".pre-commit-config.yaml": config,
-            "data/claims.yaml": MINIMAL_CLAIMS,
+            "data/claims.yaml": GOOD_CLAIMS,
             "data/refs.bib": MINIMAL_BIB,
+            "data/article.txt": VALID_ARTICLE,
             "notes.py": "print('not part of the corpus')\n",
         }
     )
@@ -104,7 +109,9 @@ def test_hook_passes_on_a_good_corpus_and_fails_on_a_broken_one(tmp_path: Path) 
         [hook_line("(no files to check)Skipped")],
     )
 
-    sandbox.commit({"data/claims.yaml": MINIMAL_CLAIMS.replace("  - id:", "\t- id:")})
+    sandbox.commit(
+        {"data/claims.yaml": GOOD_CLAIMS.replace("- ref: smith2020", "- ref: smith2021")}
+    )
     assert sandbox.pre_commit("--files", "data/claims.yaml") == (
         1,
         [
@@ -112,9 +119,14 @@ def test_hook_passes_on_a_good_corpus_and_fails_on_a_broken_one(tmp_path: Path) 
             "- hook id: massage-evidence",
             "- exit code: 1",
             "",
-            "data/claims.yaml:4:1: ME101 [error] a tab character where YAML expects spaces;"
-            " indent with spaces only",
-            "1 error, 0 warnings, 0 info",
+            "data/claims.yaml:14:16: ME403 [warning] claim 'pain-relief' reads as low certainty"
+            " but its certainty is very-low; word it as 'it is very uncertain whether …"
+            " reduces', e.g. 'It is very uncertain whether massage reduces back pain.'",
+            "data/claims.yaml:19:14: ME201 [error] claim 'pain-relief' cites 'smith2021', which"
+            " is not in data/refs.bib; did you mean 'smith2020'?",
+            "data/refs.bib:1:1: ME207 [warning] entry 'smith2020' is not cited by any claim;"
+            " cite it or remove it",
+            "1 error, 2 warnings, 0 info",
             "",
         ],
     )
