@@ -17,6 +17,7 @@ import click
 
 if TYPE_CHECKING:
     from .config import Config
+    from .models import Corpus
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
@@ -97,6 +98,118 @@ def rules(fmt: str) -> int:
         {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[fmt](), nl=False
     )
     return 0
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "md")),
+    default="html",
+    show_default=True,
+    help="html: one self-contained page; md: GitHub-flavoured Markdown.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(("apa", "vancouver")),
+    default="apa",
+    show_default=True,
+    help="Citation style of the references.",
+)
+def report(
+    claims: Path | None, fmt: str, output: Path | None, templates: Path | None, style: str
+) -> int:
+    """Render the evidence report of CLAIMS.
+
+    The HTML report links each quoted passage to the annotated documents that
+    `massage-evidence annotate` writes; keep both in one folder.
+    """
+    from .rendering import render
+
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    _emit(render(corpus, fmt, style=style, templates=templates), output)
+    return 0
+
+
+@cli.command()
+@click.argument("arguments", nargs=-1, metavar="[CLAIMS] [DOCUMENT]...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    help="Folder to write DOCUMENT.html files into (default: the current folder).",
+)
+@click.option(
+    "--report-url",
+    default="report.html",
+    show_default=True,
+    help="Where the report is, relative to the annotated documents.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+def annotate(
+    arguments: tuple[str, ...], output: Path, report_url: str, templates: Path | None
+) -> int:
+    """Render source documents as HTML with their claims highlighted.
+
+    Each passage that makes a claim is coloured by the claim's verdict and links to
+    the claim in the report. DOCUMENT names documents by their key in claims.yaml
+    (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix.
+    """
+    from .atomic import write_atomic
+    from .findings import did_you_mean
+    from .rendering import render_document
+
+    claims = Path(arguments[0]) if arguments and arguments[0].endswith((".yaml", ".yml")) else None
+    names = arguments[1:] if claims is not None else arguments
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    for name in names:
+        if name not in corpus.documents:
+            hint = (
+                did_you_mean(name, corpus.documents) or f" (known: {', '.join(corpus.documents)})"
+            )
+            raise click.UsageError(f"unknown document {name!r}{hint}")
+    for name in names or tuple(corpus.documents):
+        target = output / f"{name}.html"
+        write_atomic(
+            target, render_document(corpus, name, report_href=report_url, templates=templates)
+        )
+        click.echo(f"wrote {target}", err=True)
+    return 0
+
+
+def _load(claims: Path | None) -> Corpus | None:
+    """The corpus, or None after printing the findings that stop it from loading."""
+    from .errors import LoadError
+    from .formats import Report, as_text
+    from .loading import load
+
+    path, _ = _claims_and_config(claims)
+    try:
+        return load(path)
+    except LoadError as error:
+        click.echo(as_text(Report(error.findings)), err=True, nl=False)
+        return None
 
 
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:

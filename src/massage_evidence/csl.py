@@ -91,6 +91,10 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         value = reference.get(field)
         if value and (people := _people(value)):
             item[field] = people
+    organization = reference.get("organization")
+    if "author" not in item and "editor" not in item and organization:
+        # A group author (APA 7, 9.11): without it a style repeats the title in its place.
+        item["author"] = [{"literal": to_text(organization)}]
     for variable, fields in _TEXT.items():
         value = _first(reference, fields)
         if value and (text := to_text(value)):
