@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: slower, 
 # overflow the C stack. Deeper files are measured from the event stream before composing.
 _SAFE_COMPOSE_DEPTH = 2000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_TOO_MANY = "the document expands to more than {:,} values (through aliases or sheer size)"
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -173,7 +174,8 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
         locator = Locator(root, path)
         if root is None:
             return ParsedYaml(None, locator)
-        over = _measure(root, limits, path)
+        # Without an anchor (`&`) the node graph is a tree and one plain walk measures it.
+        over = _measure(root, limits, path) if "&" in text else _measure_tree(root, limits, path)
         if over is not None:
             return ParsedYaml(None, locator, [over])
         data = loader.construct_document(root)
@@ -274,11 +276,7 @@ def _measure(root: Node, limits: Limits, path: str) -> tuple[str, Problem] | Non
                 depth = max(depth, child_depth)
             sizes[id(node)] = (size, depth + 1)
             if size > limits.max_yaml_nodes:
-                return "ME106", Problem(
-                    f"the document expands to more than {limits.max_yaml_nodes:,} values"
-                    " (through aliases or sheer size)",
-                    _at(node, path),
-                )
+                return "ME106", Problem(_TOO_MANY.format(limits.max_yaml_nodes), _at(node, path))
             continue
         if id(node) in active:
             return "ME106", Problem("an alias refers to its own anchor", _at(node, path))
@@ -287,6 +285,31 @@ def _measure(root: Node, limits: Limits, path: str) -> tuple[str, Problem] | Non
         stack.extend((child, False) for child in _children(node))
     if sizes.get(id(root), (1, 0))[1] > limits.max_depth:
         return _too_deep(path, _deep_mark(root, sizes, limits.max_depth), limits.max_depth)
+    return None
+
+
+def _measure_tree(root: Node, limits: Limits, path: str) -> tuple[str, Problem] | None:
+    """Node count and depth of a document without aliases, in one walk."""
+    count = 1
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, CollectionNode):
+            continue
+        if depth > limits.max_depth:
+            return _too_deep(path, (node.start_mark.line, node.start_mark.column), limits.max_depth)
+        if isinstance(node, MappingNode):
+            count += 2 * len(node.value)
+            for key, value in node.value:
+                if isinstance(value, CollectionNode):
+                    stack.append((value, depth + 1))
+                if isinstance(key, CollectionNode):
+                    stack.append((key, depth + 1))
+        else:
+            count += len(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
+        if count > limits.max_yaml_nodes:
+            return "ME106", Problem(_TOO_MANY.format(limits.max_yaml_nodes), _at(node, path))
     return None
 
 
