@@ -7,9 +7,10 @@ Heavy modules are imported inside the commands so that `--version` and `validate
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ import click
 
 if TYPE_CHECKING:
     from .config import Config
+    from .findings import Finding
+    from .models import Corpus
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
@@ -100,6 +103,68 @@ def rules(fmt: str) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("json", "web-annotation", "claimreview", "scifact")
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--to", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The export format."
+)
+@click.option(
+    "--url",
+    metavar="URL",
+    help="claimreview: where the evidence report is published; each review links to"
+    " URL#claim-id (required by Google).",
+)
+@click.option(
+    "--author", metavar="NAME", help="claimreview: the organisation publishing the reviews."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the export to FILE instead of standard output.",
+)
+def export(
+    claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
+) -> int:
+    """Export CLAIMS for other tools: the corpus as JSON, W3C Web Annotations,
+    schema.org ClaimReview or SciFact JSON Lines.
+
+    A corpus with error findings (those that `validate` fails on, after the `select`
+    and `ignore` of [tool.massage-evidence]) is not exported: its findings go to
+    standard error and the exit status is 1.
+    """
+    from . import exporting
+    from .findings import Severity
+    from .validation import Selection, validate
+
+    make: Callable[[Corpus], str]
+    if fmt == "claimreview":
+        if url is None:
+            raise click.UsageError("--to claimreview needs --url, where the report is published")
+        make = functools.partial(exporting.export_claimreview, url=url, author=author)
+    elif url is not None or author is not None:
+        raise click.UsageError("--url and --author apply to --to claimreview only")
+    else:
+        make = {
+            "json": exporting.export_json,
+            "web-annotation": exporting.export_web_annotation,
+            "scifact": exporting.export_scifact,
+        }[fmt]
+    path, config = _claims_and_config(claims)
+    corpus = _loaded(path)
+    if corpus is None:
+        return 1
+    findings = validate(corpus, selection=Selection.of(config.select, config.ignore))
+    if any(f.severity is Severity.ERROR for f in findings):
+        _report_findings(findings)
+        return 1
+    _emit(make(corpus), output)
+    return 0
+
+
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     """The claims file to use and the settings that apply to it.
 
@@ -124,6 +189,25 @@ def _emit(text: str, output: Path | None) -> None:
     from .atomic import write_atomic
 
     write_atomic(output, text)
+
+
+def _loaded(path: Path) -> Corpus | None:
+    """The corpus at `path`, or None after printing the findings that stop loading it to
+    standard error, as `validate` prints them."""
+    from .errors import LoadError
+    from .loading import load
+
+    try:
+        return load(path)
+    except LoadError as error:
+        _report_findings(error.findings)
+        return None
+
+
+def _report_findings(findings: list[Finding]) -> None:
+    from .formats import as_text
+
+    click.echo(as_text(findings), err=True, nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
