@@ -165,6 +165,15 @@ def export(
     return 0
 
 
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of claims.yaml, for editor completion and checks."""
+    from .exporting import export_schema
+
+    click.echo(export_schema(), nl=False)
+    return 0
+
+
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     """The claims file to use and the settings that apply to it.
 

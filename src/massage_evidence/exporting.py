@@ -25,6 +25,7 @@ from .models import Claim, Corpus
 from .vocabulary import Certainty, Stance, Verdict
 
 JSON_VERSION = 1
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 """How many code points of the document's own text a TextQuoteSelector's prefix and
@@ -220,6 +221,24 @@ def certainty_rating(derivation: Derivation) -> dict[str, Any]:
         "worstRating": Certainty.VERY_LOW.rank + 1,
         "alternateName": str(derivation.in_force),
     }
+
+
+def claims_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of claims.yaml, from the models, every field
+    described; editors use it to complete and check claims files as they are typed."""
+    generated = Corpus.model_json_schema()
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "massage-evidence claims file (schema version 1)",
+        "description": "Health claims, the passages of the documents that make them, and"
+        " the appraisal of every study cited for them. See docs/format.md.",
+        **{key: value for key, value in generated.items() if key not in {"title", "description"}},
+    }
+
+
+def export_schema() -> str:
+    """`claims_schema` as indented JSON text."""
+    return _dumps(claims_schema())
 
 
 @dataclass(frozen=True, slots=True)
