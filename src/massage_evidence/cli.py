@@ -174,6 +174,45 @@ def schema() -> int:
     return 0
 
 
+@cli.command()
+@click.argument(
+    "old", metavar="OLD_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.argument(
+    "new", metavar="NEW_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "json")),
+    default="md",
+    show_default=True,
+    help="md: GitHub-flavoured Markdown for a pull-request comment.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the diff to FILE instead of standard output.",
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
+    """Show what changed in the evidence from OLD_CLAIMS to NEW_CLAIMS: claims added and
+    removed, certainty and verdict changes, stance changes, references added and removed,
+    and anchors the new documents no longer contain.
+
+    The exit status is 0 whenever both versions load, changes or not (gate on `validate`);
+    1 when either cannot be loaded, with its findings on standard error.
+    """
+    from .diffing import diff_corpora, diff_json, diff_markdown
+
+    before, after = _loaded(old), _loaded(new)
+    if before is None or after is None:
+        return 1
+    changes = diff_corpora(before, after)
+    _emit(diff_markdown(changes) if fmt == "md" else diff_json(changes), output)
+    return 0
+
+
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     """The claims file to use and the settings that apply to it.
 
