@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from massage_evidence import load
 from massage_evidence.cli import main
@@ -19,7 +23,7 @@ from massage_evidence.exporting import (
 from massage_evidence.findings import Severity
 from massage_evidence.validation import validate
 
-from .conftest import REPO, SHARED, Project
+from .conftest import MINIMAL_BIB, REPO, SHARED, Project
 
 
 def test_json_export_of_a_small_corpus(valid: Project) -> None:
@@ -255,6 +259,58 @@ def test_web_annotation_ids_are_stable_and_unique(rich: Project) -> None:
         "urn:uuid:faba7323-86f1-55a6-b594-f8d53f21adce",
         "urn:uuid:44d091fd-9982-5f2d-953a-4922b3f22573",
     ]
+
+
+# Around the quote: astral characters, a combining accent, typographic punctuation and
+# every kind of whitespace, none of them x, y or z, so the quote matches only where it is.
+AROUND = st.text(st.sampled_from(list("ab .\n\t\u00a0😀👍🏽—“e\u0301")), max_size=40)
+QUOTES = st.text(st.sampled_from(list("xyz \n\t")), max_size=12).map(lambda q: f"x{q}y")
+
+
+@settings(max_examples=60, deadline=None)
+@given(AROUND, QUOTES, AROUND.map(lambda after: after.replace("\u0301", "")))
+def test_web_annotation_selectors_hold_the_documents_text(
+    before: str, quote: str, after: str
+) -> None:
+    """Whatever precedes the quote, the positions count code points of the file's text:
+    `text[start:end]` is the quote as the document has it, prefix and suffix are the 32
+    code points around it."""
+    text = before + quote + after
+    exact = " ".join(quote.split())
+    claims = CLAIMS_ONE_ANCHOR.replace("EXACT", json.dumps(exact, ensure_ascii=False))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "claims.yaml").write_text(claims, encoding="utf-8")
+        (root / "refs.bib").write_text(MINIMAL_BIB, encoding="utf-8")
+        (root / "doc.txt").write_text(text, encoding="utf-8", newline="")
+        [annotation] = json.loads(export_web_annotation(load(root / "claims.yaml")))
+    selector, position = annotation["target"]["selector"]
+    start, end = position["start"], position["end"]
+    assert text[start:end] == selector["exact"] == quote
+    assert selector["prefix"] == text[max(0, start - 32) : start]
+    assert selector["suffix"] == text[end : end + 32]
+
+
+CLAIMS_ONE_ANCHOR = """\
+version: 1
+title: One anchor
+documents:
+  doc:
+    path: doc.txt
+studies:
+  smith2020:
+    design: rct
+claims:
+  - id: pain-relief
+    category: pain
+    statement: Massage may reduce back pain.
+    anchors:
+      - document: doc
+        exact: EXACT
+    evidence:
+      - ref: smith2020
+        stance: supports
+"""
 
 
 def test_web_annotation_skips_anchors_that_do_not_match_once(rich: Project) -> None:
