@@ -46,8 +46,8 @@ SCIFACT_LABELS: dict[Stance, str] = {Stance.SUPPORTS: "SUPPORT", Stance.REFUTES:
 implicit NOT_ENOUGH_INFO."""
 
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pypi.org/project/massage-evidence/")
-# The web-annotation context has no term for oa:assessing (w3c/web-annotation#444 added it
-# after the copy most processors cache was made); the compact IRI expands under both.
+# Copies of the Web Annotation context made before mid-2021 have no term `assessing`
+# (w3c/web-annotation#444); the compact IRI expands to oa:assessing with old and new.
 _ASSESSING = "oa:assessing"
 
 
@@ -320,8 +320,8 @@ def _annotation_body(claim: Claim, derivation: Derivation) -> list[dict[str, Any
         f"Derivation: {derivation.explanation}\n"
         f"Claim: {claim.id}"
     )
-    ratings = [verdict_rating(derivation) | {"reviewAspect": "verdict"}]
-    ratings.append(certainty_rating(derivation))
+    verdict = verdict_rating(derivation) | {"reviewAspect": "verdict"}
+    ratings = [verdict, certainty_rating(derivation)]
     review = {"@type": "ClaimReview"} | _review(claim, derivation) | {"reviewRating": ratings}
     return [
         {"type": "TextualBody", "purpose": _ASSESSING, "format": "text/plain", "value": readable},
