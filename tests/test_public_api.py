@@ -9,6 +9,7 @@ DOCUMENTED = {
     "load",
     "validate",
     "check",
+    "render",
     "Corpus",
     "Claim",
     "Evidence",

@@ -226,7 +226,7 @@ def _build_index(corpus: Corpus) -> AnchorIndex:
 CLAIM_CUES = re.compile(
     r"\b(?:alleviat\w*|eas(?:e|es|ed|ing)|reduc\w*|reliev\w*|relief|improv\w*|boost\w*"
     r"|enhanc\w*|increas\w*|lower\w*|promot\w*|restor\w*|releas\w*|calm\w*|support\w*"
-    r"|help\w*|loosen\w*|soften\w*|stimulat\w*|correct\w*|prevent\w*|heal\w*|flush\w*"
+    r"|help\w*|loosen\w*|soften\w*|stimulat\w*|correct\w*|prevent\w*|heal(?:s|ed|ing)?|flush\w*"
     r"|benefit\w*|effective\w*|rejuvenat\w*)\b",
     re.IGNORECASE,
 )

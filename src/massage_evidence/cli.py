@@ -18,12 +18,11 @@ import click
 
 if TYPE_CHECKING:
     from .config import Config
-    from .findings import Finding
     from .models import Corpus
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
-FINDING_FORMATS = ("text", "json")
+FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,16 +71,15 @@ def validate(
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
     `ignore` and `strict`; options given here win.
     """
-    from .findings import Severity
-    from .formats import FORMATTERS
+    from .formats import FORMATTERS, Report
     from .validation import Selection, check
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
     findings = check(path, selection=selection)
-    _emit(FORMATTERS[fmt](findings), output)
-    failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
-    return 1 if any(f.severity in failing for f in findings) else 0
+    report = Report(findings, selection.rules(), strict or config.strict)
+    _emit(FORMATTERS[fmt](report), output)
+    return 1 if report.failed else 0
 
 
 @cli.command()
@@ -103,7 +101,105 @@ def rules(fmt: str) -> int:
     return 0
 
 
-EXPORT_FORMATS = ("json", "web-annotation", "claimreview", "scifact")
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "md")),
+    default="html",
+    show_default=True,
+    help="html: one self-contained page; md: GitHub-flavoured Markdown.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(("apa", "vancouver")),
+    default="apa",
+    show_default=True,
+    help="Citation style of the references.",
+)
+def report(
+    claims: Path | None, fmt: str, output: Path | None, templates: Path | None, style: str
+) -> int:
+    """Render the evidence report of CLAIMS.
+
+    The HTML report links each quoted passage to the annotated documents that
+    `massage-evidence annotate` writes; keep both in one folder.
+    """
+    from .rendering import render
+
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    _emit(render(corpus, fmt, style=style, templates=templates), output)
+    return 0
+
+
+@cli.command()
+@click.argument("arguments", nargs=-1, metavar="[CLAIMS] [DOCUMENT]...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    help="Folder to write DOCUMENT.html files into (default: the current folder).",
+)
+@click.option(
+    "--report-url",
+    default="report.html",
+    show_default=True,
+    help="Where the report is, relative to the annotated documents.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+def annotate(
+    arguments: tuple[str, ...], output: Path, report_url: str, templates: Path | None
+) -> int:
+    """Render source documents as HTML with their claims highlighted.
+
+    Each passage that makes a claim is coloured by the claim's verdict and links to
+    the claim in the report. DOCUMENT names documents by their key in claims.yaml
+    (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix.
+    """
+    from .atomic import write_atomic
+    from .findings import did_you_mean
+    from .rendering import render_document
+
+    claims = Path(arguments[0]) if arguments and arguments[0].endswith((".yaml", ".yml")) else None
+    names = arguments[1:] if claims is not None else arguments
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    for name in names:
+        if name not in corpus.documents:
+            hint = (
+                did_you_mean(name, corpus.documents) or f" (known: {', '.join(corpus.documents)})"
+            )
+            raise click.UsageError(f"unknown document {name!r}{hint}")
+    for name in names or tuple(corpus.documents):
+        target = output / f"{name}.html"
+        write_atomic(
+            target, render_document(corpus, name, report_href=report_url, templates=templates)
+        )
+        click.echo(f"wrote {target}", err=True)
+    return 0
+
+
+EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact")
 
 
 @cli.command()
@@ -129,15 +225,15 @@ EXPORT_FORMATS = ("json", "web-annotation", "claimreview", "scifact")
 def export(
     claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
 ) -> int:
-    """Export CLAIMS for other tools: the corpus as JSON, W3C Web Annotations,
-    schema.org ClaimReview or SciFact JSON Lines.
+    """Export CLAIMS for other tools: the corpus as JSON, the references as CSL-JSON, W3C
+    Web Annotations, schema.org ClaimReview or SciFact JSON Lines.
 
     A corpus with error findings (those that `validate` fails on, after the `select`
     and `ignore` of [tool.massage-evidence]) is not exported: its findings go to
     standard error and the exit status is 1.
     """
     from . import exporting
-    from .findings import Severity
+    from .formats import Report, as_text
     from .validation import Selection, validate
 
     make: Callable[[Corpus], str]
@@ -150,16 +246,18 @@ def export(
     else:
         make = {
             "json": exporting.export_json,
+            "csl-json": exporting.export_csl_json,
             "web-annotation": exporting.export_web_annotation,
             "scifact": exporting.export_scifact,
         }[fmt]
-    path, config = _claims_and_config(claims)
-    corpus = _loaded(path)
+    corpus = _load(claims)
     if corpus is None:
         return 1
-    findings = validate(corpus, selection=Selection.of(config.select, config.ignore))
-    if any(f.severity is Severity.ERROR for f in findings):
-        _report_findings(findings)
+    _, config = _claims_and_config(claims)
+    selection = Selection.of(config.select, config.ignore)
+    report = Report(validate(corpus, selection=selection), selection.rules())
+    if report.failed:
+        click.echo(as_text(report), err=True, nl=False)
         return 1
     _emit(make(corpus), output)
     return 0
@@ -205,12 +303,26 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     """
     from .diffing import diff_corpora, diff_json, diff_markdown
 
-    before, after = _loaded(old), _loaded(new)
+    before, after = _load(old), _load(new)
     if before is None or after is None:
         return 1
     changes = diff_corpora(before, after)
     _emit(diff_markdown(changes) if fmt == "md" else diff_json(changes), output)
     return 0
+
+
+def _load(claims: Path | None) -> Corpus | None:
+    """The corpus, or None after printing the findings that stop it from loading."""
+    from .errors import LoadError
+    from .formats import Report, as_text
+    from .loading import load
+
+    path, _ = _claims_and_config(claims)
+    try:
+        return load(path)
+    except LoadError as error:
+        click.echo(as_text(Report(error.findings)), err=True, nl=False)
+        return None
 
 
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
@@ -237,25 +349,6 @@ def _emit(text: str, output: Path | None) -> None:
     from .atomic import write_atomic
 
     write_atomic(output, text)
-
-
-def _loaded(path: Path) -> Corpus | None:
-    """The corpus at `path`, or None after printing the findings that stop loading it to
-    standard error, as `validate` prints them."""
-    from .errors import LoadError
-    from .loading import load
-
-    try:
-        return load(path)
-    except LoadError as error:
-        _report_findings(error.findings)
-        return None
-
-
-def _report_findings(findings: list[Finding]) -> None:
-    from .formats import as_text
-
-    click.echo(as_text(findings), err=True, nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,7 +4,8 @@
 every claim's derived certainty, derivation and verdict. The other formats are views of
 the same judgements in vocabularies other tools already read: W3C Web Annotations for
 annotation tools, schema.org ClaimReview for fact-check consumers, SciFact's JSON Lines
-for claim-verification models. docs/exports.md describes each field.
+for claim-verification models, and CSL-JSON for citation processors. docs/exports.md
+describes each field.
 
 The functions here export whatever they are given; the command line refuses a corpus with
 error findings first, so that no export passes off a broken corpus as a sound one.
@@ -90,6 +91,14 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
 def export_json(corpus: Corpus) -> str:
     """`corpus_json` as indented JSON text."""
     return _dumps(corpus_json(corpus))
+
+
+def export_csl_json(corpus: Corpus) -> str:
+    """A JSON array of CSL items, one per reference in bibliography order, `id` = BibTeX
+    key: what citation processors and reference managers read."""
+    from .csl import csl_items  # LaTeX decoding is heavy: only this export needs it
+
+    return _dumps(csl_items(corpus.references.values()))
 
 
 def export_web_annotation(corpus: Corpus) -> str:
