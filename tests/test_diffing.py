@@ -291,12 +291,13 @@ def test_documented_workflow_step(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The diff step of the GitHub Actions workflow in docs/diff.md, run as written in the
+    """The diff step of the GitHub Actions workflow in docs/ci.md, run as written in the
     pull request's checkout with the base branch in a worktree, writes the comment."""
-    text = (REPO / "docs" / "diff.md").read_text(encoding="utf-8")
-    workflow = yaml.safe_load(text.split("<!-- workflow -->\n```yaml\n")[1].split("```")[0])
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
-    steps = workflow["jobs"]["evidence-diff"]["steps"]
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = text.split("<!-- evidence-diff workflow -->\n```yaml\n")[1].split("```")[0]
+    job = yaml.safe_load(block)["jobs"]["diff"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    steps = job["steps"]
     [command] = [step["run"] for step in steps if "massage-evidence diff" in step.get("run", "")]
     temp = Path.cwd()
     monkeypatch.setenv("RUNNER_TEMP", str(temp))
