@@ -408,7 +408,7 @@ def test_claimreview_reviews_the_claim_as_made(rich: Project) -> None:
     assert reviews[0] == {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": "https://example.org/evidence.html#pain-relief",
+        "url": "https://example.org/evidence.html#claim-pain-relief",
         "claimReviewed": "massage eases back pain",
         "itemReviewed": {
             "@type": "Claim",
@@ -439,6 +439,16 @@ def test_claimreview_reviews_the_claim_as_made(rich: Project) -> None:
     }
     assert reviews[1]["reviewRating"]["alternateName"] == "refuted"
     assert reviews[1]["reviewRating"]["ratingValue"] == 1
+
+
+def test_claimreview_urls_point_at_the_claims_in_the_report(rich: Project) -> None:
+    """Each review's url fragment is the id of its claim's section in the HTML report."""
+    from massage_evidence.rendering import render
+
+    html = render(load("claims.yaml"), "html")
+    for review in claim_reviews():
+        fragment = review["url"].split("#")[1]
+        assert f'id="{fragment}"' in html
 
 
 def test_claimreview_without_author(rich: Project) -> None:

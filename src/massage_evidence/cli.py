@@ -210,8 +210,8 @@ EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact"
 @click.option(
     "--url",
     metavar="URL",
-    help="claimreview: where the evidence report is published; each review links to"
-    " URL#claim-id (required by Google).",
+    help="claimreview: where the HTML report is published; each review links to its"
+    " claim there, URL#claim-ID (required by Google).",
 )
 @click.option(
     "--author", metavar="NAME", help="claimreview: the organisation publishing the reviews."

@@ -142,9 +142,10 @@ def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -
     `reviewBody`: it says what the research found, so rating it would rate our own
     conclusion. A claim without a matched anchor is made nowhere and is left out.
 
-    `url` is where the evidence report is published; each review's `url` is its claim's
-    section there (`url#claim-id`), as Google requires. `author` names the organisation
-    that publishes the reviews; without it the (recommended) `author` is left out.
+    `url` is where the HTML evidence report is published; each review's `url` is its
+    claim's section there (`url#claim-ID`, the report's anchor), as Google requires.
+    `author` names the organisation that publishes the reviews; without it the
+    (recommended) `author` is left out.
     """
     derived = grades(corpus)
     page = urldefrag(url).url
@@ -153,7 +154,7 @@ def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -
         review: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": f"{page}#{claim.id}",
+            "url": f"{page}#claim-{claim.id}",
             "claimReviewed": quotes[0].passage,
             "itemReviewed": {
                 "@type": "Claim",
