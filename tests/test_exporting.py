@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from massage_evidence.cli import main
 from massage_evidence.exporting import (
     VERDICT_RATINGS,
     export_claimreview,
+    export_csl_json,
     export_json,
     export_scifact,
     export_web_annotation,
@@ -486,6 +488,28 @@ def test_scifact_lines(rich: Project) -> None:
         assert {int(doc_id) for doc_id in line["evidence"]} <= set(line["cited_doc_ids"])
 
 
+CSL_SCHEMA = SHARED / "schemas" / "csl-data.json"
+
+
+def test_csl_json_has_one_valid_item_per_reference(rich: Project) -> None:
+    """One CSL item per reference, in bibliography order, `id` = BibTeX key, each valid
+    under the CSL data schema."""
+    items = json.loads(export_csl_json(load("claims.yaml")))
+    assert [item["id"] for item in items] == ["wu2022", "smith2020", "jones2021", "lee2019"]
+    assert items[0] == {
+        "id": "wu2022",
+        "type": "article-journal",
+        "author": [{"family": "Wu", "given": "C."}],
+        "title": "A trial of calm",
+        "container-title": "Journal",
+        "issued": {"date-parts": [[2022]]},
+    }
+    if not CSL_SCHEMA.is_file():
+        pytest.skip(f"the CSL data schema is not at {CSL_SCHEMA} (shared/ is absent)")
+    schema = json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(items)) == []
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -494,7 +518,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize(
     ("fmt", "function"),
-    [("json", export_json), ("web-annotation", export_web_annotation), ("scifact", export_scifact)],
+    [
+        ("json", export_json),
+        ("csl-json", export_csl_json),
+        ("web-annotation", export_web_annotation),
+        ("scifact", export_scifact),
+    ],
 )
 def test_export_command_prints_the_library_export(
     rich: Project, capsys: pytest.CaptureFixture[str], fmt: str, function: Any
