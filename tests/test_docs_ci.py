@@ -15,8 +15,8 @@ BLOCKS = re.findall(r"^```yaml\n(.*?)^```$", CI_DOC, flags=re.MULTILINE | re.DOT
 
 
 def test_every_yaml_block_parses() -> None:
-    """The workflow, the GitLab job and the pre-commit config, each a mapping."""
-    assert [type(yaml.safe_load(block)) for block in BLOCKS] == [dict, dict, dict]
+    """The two workflows, the GitLab job and the pre-commit config, each a mapping."""
+    assert [type(yaml.safe_load(block)) for block in BLOCKS] == [dict, dict, dict, dict]
 
 
 def test_formats_named_exist() -> None:

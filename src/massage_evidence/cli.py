@@ -7,9 +7,10 @@ Heavy modules are imported inside the commands so that `--version` and `validate
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,6 +196,118 @@ def annotate(
             target, render_document(corpus, name, report_href=report_url, templates=templates)
         )
         click.echo(f"wrote {target}", err=True)
+    return 0
+
+
+EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact")
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--to", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The export format."
+)
+@click.option(
+    "--url",
+    metavar="URL",
+    help="claimreview: where the HTML report is published; each review links to its"
+    " claim there, URL#claim-ID (required by Google).",
+)
+@click.option(
+    "--author", metavar="NAME", help="claimreview: the organisation publishing the reviews."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the export to FILE instead of standard output.",
+)
+def export(
+    claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
+) -> int:
+    """Export CLAIMS for other tools: the corpus as JSON, the references as CSL-JSON, W3C
+    Web Annotations, schema.org ClaimReview or SciFact JSON Lines.
+
+    A corpus with error findings (those that `validate` fails on, after the `select`
+    and `ignore` of [tool.massage-evidence]) is not exported: its findings go to
+    standard error and the exit status is 1.
+    """
+    from . import exporting
+    from .formats import Report, as_text
+    from .validation import Selection, validate
+
+    make: Callable[[Corpus], str]
+    if fmt == "claimreview":
+        if url is None:
+            raise click.UsageError("--to claimreview needs --url, where the report is published")
+        make = functools.partial(exporting.export_claimreview, url=url, author=author)
+    elif url is not None or author is not None:
+        raise click.UsageError("--url and --author apply to --to claimreview only")
+    else:
+        make = {
+            "json": exporting.export_json,
+            "csl-json": exporting.export_csl_json,
+            "web-annotation": exporting.export_web_annotation,
+            "scifact": exporting.export_scifact,
+        }[fmt]
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    _, config = _claims_and_config(claims)
+    selection = Selection.of(config.select, config.ignore)
+    report = Report(validate(corpus, selection=selection), selection.rules())
+    if report.failed:
+        click.echo(as_text(report), err=True, nl=False)
+        return 1
+    _emit(make(corpus), output)
+    return 0
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of claims.yaml, for editor completion and checks."""
+    from .exporting import export_schema
+
+    click.echo(export_schema(), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument(
+    "old", metavar="OLD_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.argument(
+    "new", metavar="NEW_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "json")),
+    default="md",
+    show_default=True,
+    help="md: GitHub-flavoured Markdown for a pull-request comment.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the diff to FILE instead of standard output.",
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
+    """Show what changed in the evidence from OLD_CLAIMS to NEW_CLAIMS: claims added and
+    removed, certainty and verdict changes, stance changes, references added and removed,
+    and anchors the new documents no longer contain.
+
+    The exit status is 0 whenever both versions load, changes or not (gate on `validate`);
+    1 when either cannot be loaded, with its findings on standard error.
+    """
+    from .diffing import diff_corpora, diff_json, diff_markdown
+
+    before, after = _load(old), _load(new)
+    if before is None or after is None:
+        return 1
+    changes = diff_corpora(before, after)
+    _emit(diff_markdown(changes) if fmt == "md" else diff_json(changes), output)
     return 0
 
 
