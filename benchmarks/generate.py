@@ -13,14 +13,22 @@ import random
 import sys
 from pathlib import Path
 
-DESIGNS = ["systematic-review", "rct", "cohort", "within-subject-experiment", "narrative-review", "agency-summary"]
+DESIGNS = [
+    "systematic-review",
+    "rct",
+    "cohort",
+    "within-subject-experiment",
+    "narrative-review",
+    "agency-summary",
+]
 STANCES = ["supports", "supports", "mixed", "refutes", "insufficient"]
 DOWN = ["risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias"]
 CATEGORIES = ["pain", "circulation", "posture", "stress", "mobility"]
-WORDS = (
-    "massage therapy trial pain back muscle stress anxiety blood flow recovery posture "
-    "adults randomised review evidence outcome effect short term function"
-).split()
+WORDS = [
+    *("massage", "therapy", "trial", "pain", "back", "muscle", "stress", "anxiety", "blood"),
+    *("flow", "recovery", "posture", "adults", "randomised", "review", "evidence"),
+    *("outcome", "effect", "short", "term", "function"),
+]
 CLAIMS_PER_DOCUMENT = 100
 DEFECT_EVERY = 500
 
@@ -56,20 +64,20 @@ def claim(index: int, rng: random.Random, references: int) -> tuple[str, str]:
         for k, ref in enumerate(cited)
     )
     reasons = "".join(
-        f"      - domain: {domain}\n        steps: {rng.randint(1, 2)}\n        why: {sentence(rng, 5)}.\n"
+        f"      - domain: {domain}\n        steps: {rng.randint(1, 2)}\n"
+        f"        why: {sentence(rng, 5)}.\n"
         for domain in rng.sample(DOWN, rng.randint(0, 2))
     )
     exact = quote if index % DEFECT_EVERY != 2 else quote + " always"
     text = (
         f"  - id: claim-{index}\n"
         f"    category: {CATEGORIES[index % len(CATEGORIES)]}\n"
-        f"    statement: It is very uncertain whether massage {rng.choice(WORDS)} {rng.choice(WORDS)}.\n"
+        f"    statement: It is very uncertain whether massage {sentence(rng, 2)}.\n"
         f"    outcome: {sentence(rng, 2)}\n"
         f"    anchors:\n"
         f"      - document: {document}\n"
         f"        exact: {exact}\n"
-        f"    evidence:\n{evidence}"
-        + (f"    reasons:\n{reasons}" if reasons else "")
+        f"    evidence:\n{evidence}" + (f"    reasons:\n{reasons}" if reasons else "")
     )
     return text, quote
 
@@ -80,14 +88,17 @@ def generate(claims: int, folder: Path, seed: int = 1) -> Path:
     references = 2 * claims
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "docs").mkdir(exist_ok=True)
-    (folder / "refs.bib").write_text("".join(bibtex(i, rng) for i in range(references)), encoding="utf-8")
+    (folder / "refs.bib").write_text(
+        "".join(bibtex(i, rng) for i in range(references)), encoding="utf-8"
+    )
     documents: dict[str, list[str]] = {}
     blocks = []
     for index in range(claims):
         text, quote = claim(index, rng, references)
         blocks.append(text)
         documents.setdefault(f"doc{index // CLAIMS_PER_DOCUMENT}", []).append(
-            f"{sentence(rng, 15).capitalize()}. In short, {quote}. {sentence(rng, 10).capitalize()}."
+            f"{sentence(rng, 15).capitalize()}. In short, {quote}."
+            f" {sentence(rng, 10).capitalize()}."
         )
     for name, lines in documents.items():
         (folder / "docs" / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -60,9 +60,10 @@ class Finding(BaseModel):
     claim: str | None = Field(default=None, description="The claim id concerned, or null.")
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order of every report: path, line, column, code."""
-        return (self.path, self.line or 0, self.column or 0, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order of every report: path, line, column, code (then message, so that the
+        order never depends on hashing)."""
+        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     @property
     def location(self) -> Location:
