@@ -6,17 +6,13 @@ command line can print it or write it atomically to a file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from .findings import Finding, Severity
 from .rules import Rule, all_rules
@@ -145,6 +141,8 @@ def as_sarif(report: Report) -> str:
     `tool.driver.rules` lists every registered rule, so that an alert can always show its
     rule's documentation. Columns count code points, as everywhere in massage-evidence.
     """
+    from importlib import metadata  # here, not at the top: `validate` should start fast
+
     rules = all_rules()
     index = {rule.code: position for position, rule in enumerate(rules)}
     driver = {
@@ -164,6 +162,8 @@ def as_sarif(report: Report) -> str:
 
 def _information_uri() -> dict[str, str]:
     """The home page the package metadata declares (`[project.urls] Homepage`), if any."""
+    from importlib import metadata
+
     urls = metadata.metadata(TOOL).get_all("Project-URL") or []
     homes = [url.split(",", 1)[1].strip() for url in urls if url.lower().startswith("homepage,")]
     return {"informationUri": homes[0]} if homes else {}
@@ -189,6 +189,8 @@ def _sarif_results(findings: list[Finding], index: dict[str, int]) -> list[dict[
     rule and fingerprint, so an alert survives edits that move it. Findings alike in code,
     path and message are told apart by their order, as GitHub's own line hashes are.
     """
+    import hashlib
+
     seen: Counter[str] = Counter()
     results = []
     for finding in findings:
@@ -210,6 +212,8 @@ def _sarif_results(findings: list[Finding], index: dict[str, int]) -> list[dict[
 
 def _physical_location(finding: Finding) -> dict[str, Any]:
     """The file, relative to the checkout (`%SRCROOT%`), and the line and column if known."""
+    from urllib.parse import quote
+
     path = Path(finding.path)
     if path.is_absolute():  # outside the working folder: no base to resolve it against
         artifact = {"uri": path.as_uri()}
@@ -232,6 +236,8 @@ def as_junit(report: Report) -> str:
     `<system-out>`, so they are seen without failing the test. `failures` counts failing
     test cases, so `tests - failures` is the number of rules that passed.
     """
+    import xml.etree.ElementTree as ET
+
     by_code: defaultdict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_code[finding.code].append(finding)

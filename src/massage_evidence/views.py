@@ -325,8 +325,8 @@ def document_view(corpus: Corpus, name: str, *, report_href: str = "report.html"
     derived = grades(corpus)
     spans = [
         (match.span, corpus.claims[match.claim_index], match.anchor_index)
-        for match in anchor_index(corpus).anchors
-        if match.anchor.document == name and match.span is not None
+        for match in anchor_index(corpus).by_document.get(name, ())
+        if match.span is not None
     ]
     cuts = sorted({0, len(text), *(point for span, _, _ in spans for point in span)})
     pieces = []
