@@ -9,18 +9,79 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .limits import DEFAULT_LIMITS, MAX_SAFE_DEPTH
+
 if TYPE_CHECKING:
     from .config import Config
+    from .limits import Limits
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
 FINDING_FORMATS = ("text", "json")
+_INPUT_OPTIONS = "massage_evidence.input_options"
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def input_options(command: _Command) -> _Command:
+    """Add the options that bound what a command reads; `_input_policy` collects them.
+
+    Why: every command that loads a claims file takes the same limits, and a command
+    line that sets them must win over pyproject.toml (which a pull request can change).
+    """
+    limits = DEFAULT_LIMITS
+    options = (
+        (
+            "--max-file-size",
+            str,
+            "SIZE",
+            "Refuse input files larger than SIZE: bytes, or e.g. 256MiB."
+            f" [default: {limits.max_file_bytes // 2**20}MiB]",
+        ),
+        (
+            "--max-yaml-nodes",
+            int,
+            "N",
+            "Refuse a claims file that expands to more than N YAML values, aliases"
+            f" included. [default: {limits.max_yaml_nodes}]",
+        ),
+        (
+            "--max-depth",
+            int,
+            "N",
+            f"Refuse YAML nested deeper than N levels (N up to {MAX_SAFE_DEPTH})."
+            f" [default: {limits.max_depth}]",
+        ),
+        (
+            "--max-items",
+            int,
+            "N",
+            f"Refuse more than N claims, or N bibliography entries. [default: {limits.max_items}]",
+        ),
+    )
+    for name, kind, metavar, text in reversed(options):
+        command = click.option(
+            name, type=kind, metavar=metavar, expose_value=False, callback=_remember, help=text
+        )(command)
+    return command
+
+
+def _remember(context: click.Context, parameter: click.Parameter, value: object) -> None:
+    if value is not None and parameter.name is not None:
+        context.meta.setdefault(_INPUT_OPTIONS, {})[parameter.name] = value
+
+
+def _input_policy(config: Config) -> Limits:
+    """The limits: those given on the command line, else the config's."""
+    given = click.get_current_context().meta.get(_INPUT_OPTIONS, {})
+    settings = {name.replace("_", "-"): value for name, value in given.items()}
+    return config.limits.override(settings, origin="--{}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,6 +116,7 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the findings to FILE instead of standard output.",
 )
+@input_options
 def validate(
     claims: Path | None,
     fmt: str,
@@ -67,7 +129,7 @@ def validate(
 
     CLAIMS defaults to `claims` under [tool.massage-evidence] in the nearest
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
-    `ignore` and `strict`; options given here win.
+    `ignore`, `strict` and the limits; options given here win.
     """
     from .findings import Severity
     from .formats import FORMATTERS
@@ -75,7 +137,7 @@ def validate(
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
-    findings = check(path, selection=selection)
+    findings = check(path, selection=selection, limits=_input_policy(config))
     _emit(FORMATTERS[fmt](findings), output)
     failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for f in findings) else 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ._bibtex import parse_bibtex
+from ._bibtex import block_past, parse_bibtex
 from ._schema import schema_problems
 from ._yaml import parse_yaml
 from .errors import LoadError
@@ -43,7 +43,8 @@ def load(claims_path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
     data = parsed.data
     claims = data.get("claims") if isinstance(data, dict) else None
     if isinstance(claims, list) and len(claims) > limits.max_items:
-        raise _load_error([_too_many("claims", limits, parsed.locator.locate("claims"))])
+        at = parsed.locator.locate("claims", limits.max_items)
+        raise _load_error([_too_many("claims", limits, at)])
     try:
         corpus = Corpus.model_validate(data)
     except ValidationError as error:
@@ -64,9 +65,10 @@ def _attach_bibliography(corpus: Corpus, folder: Path, limits: Limits) -> list[C
     text = read_text(path, named_at or Location(corpus.bibliography_path), limits)
     if isinstance(text, tuple):
         return [text]
+    over = block_past(text, limits.max_items, corpus.bibliography_path)
+    if over is not None:
+        return [_too_many("references", limits, over)]
     entries, problems = parse_bibtex(text, corpus.bibliography_path)
-    if len(entries) > limits.max_items:
-        return [_too_many("references", limits, Location(corpus.bibliography_path))]
     references: dict[str, Reference] = {}
     for entry in entries:
         references.setdefault(entry.key, entry)
@@ -132,7 +134,9 @@ def display_path(path: Path) -> str:
 
 
 def _too_many(what: str, limits: Limits, at: Location) -> Coded:
-    return "ME106", Problem(f"more than {limits.max_items:,} {what}", at)
+    return "ME106", Problem(
+        f"more than {limits.max_items:,} {what}; the first one over the limit is here", at
+    )
 
 
 def _load_error(problems: list[Coded]) -> LoadError:
