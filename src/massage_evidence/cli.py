@@ -65,6 +65,14 @@ def input_options(command: _Command) -> _Command:
             f"Refuse more than N claims, or N bibliography entries. [default: {limits.max_items}]",
         ),
     )
+    command = click.option(
+        "--allow-outside-root/--no-allow-outside-root",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Read documents and bibliographies outside the claims file's repository"
+        " (trusted claims files only). [default: no]",
+    )(command)
     for name, kind, metavar, text in reversed(options):
         command = click.option(
             name, type=kind, metavar=metavar, expose_value=False, callback=_remember, help=text
@@ -77,11 +85,12 @@ def _remember(context: click.Context, parameter: click.Parameter, value: object)
         context.meta.setdefault(_INPUT_OPTIONS, {})[parameter.name] = value
 
 
-def _input_policy(config: Config) -> Limits:
-    """The limits: those given on the command line, else the config's."""
-    given = click.get_current_context().meta.get(_INPUT_OPTIONS, {})
+def _input_policy(config: Config) -> tuple[Limits, bool]:
+    """The limits and the outside-root permission: the command line's, else the config's."""
+    given = dict(click.get_current_context().meta.get(_INPUT_OPTIONS, {}))
+    allow = bool(given.pop("allow_outside_root", config.allow_outside_root))
     settings = {name.replace("_", "-"): value for name, value in given.items()}
-    return config.limits.override(settings, origin="--{}")
+    return config.limits.override(settings, origin="--{}"), allow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,7 +138,7 @@ def validate(
 
     CLAIMS defaults to `claims` under [tool.massage-evidence] in the nearest
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
-    `ignore`, `strict` and the limits; options given here win.
+    `ignore`, `strict`, the limits and `allow-outside-root`; options given here win.
     """
     from .findings import Severity
     from .formats import FORMATTERS
@@ -137,7 +146,8 @@ def validate(
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
-    findings = check(path, selection=selection, limits=_input_policy(config))
+    limits, allow = _input_policy(config)
+    findings = check(path, selection=selection, limits=limits, allow_outside_root=allow)
     _emit(FORMATTERS[fmt](findings), output)
     failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for f in findings) else 0

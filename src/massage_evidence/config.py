@@ -3,7 +3,8 @@
 Keys: `claims` (path of the claims file, relative to the pyproject.toml), `select`,
 `ignore` (lists of codes, prefixes or names), `strict` (boolean), the input limits
 `max-file-size` (bytes, or a size such as "256MiB"), `max-yaml-nodes`, `max-depth` and
-and `max-items`. Options on the command line win over the file.
+`max-items`, and `allow-outside-root` (boolean). Options on the command line win over
+the file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .limits import DEFAULT_LIMITS, SETTINGS, Limits
 from .validation import Selection
 
 _TABLE = "massage-evidence"
-_KEYS = ("claims", "select", "ignore", "strict", *SETTINGS)
+_KEYS = ("claims", "select", "ignore", "strict", *SETTINGS, "allow-outside-root")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     strict: bool = False
     limits: Limits = DEFAULT_LIMITS
+    allow_outside_root: bool = False
 
 
 def find_config(start: Path) -> Config:
@@ -78,6 +80,7 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
         ignore=ignore,
         strict=_flag(table, "strict", where),
         limits=DEFAULT_LIMITS.override(limits, origin=f"{where} {{}}"),
+        allow_outside_root=_flag(table, "allow-outside-root", where),
     )
 
 

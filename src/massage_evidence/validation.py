@@ -88,14 +88,16 @@ def check(
     *,
     selection: Selection | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_outside_root: bool = False,
 ) -> list[Finding]:
     """Load and validate a claims file; never raises for bad input.
 
-    Problems that stop loading come back as findings like any other.
+    Problems that stop loading come back as findings like any other. Files outside the
+    claims file's repository are not read (ME107) unless `allow_outside_root`.
     """
     chosen = selection or Selection()
     try:
-        corpus = load(claims_path, limits=limits)
+        corpus = load(claims_path, limits=limits, allow_outside_root=allow_outside_root)
     except LoadError as error:
         return [f for f in error.findings if chosen.includes(get_rule(f.code))]
     return validate(corpus, selection=chosen)
