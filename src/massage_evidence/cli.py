@@ -142,13 +142,14 @@ def validate(
     """
     from .findings import Severity
     from .formats import FORMATTERS
-    from .validation import Selection, check
+    from .validation import Selection, check_with_inputs
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
     limits, allow = _input_policy(config)
-    findings = check(path, selection=selection, limits=limits, allow_outside_root=allow)
-    _emit(FORMATTERS[fmt](findings), output)
+    checked = check_with_inputs(path, selection=selection, limits=limits, allow_outside_root=allow)
+    findings = checked.findings
+    _emit(FORMATTERS[fmt](findings), output, checked.inputs)
     failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for f in findings) else 0
 
@@ -189,13 +190,14 @@ def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     return path, config
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
+    """Print `text`, or write it atomically to `output`, never over one of `inputs`."""
     if output is None:
         click.echo(text, nl=False)
         return
     from .atomic import write_atomic
 
-    write_atomic(output, text)
+    write_atomic(output, text, inputs=inputs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
