@@ -124,7 +124,7 @@ class _Reader:
         if self.root is not None:
             try:
                 real = path.resolve()
-            except (OSError, RuntimeError):  # a symlink loop: reading it reports ME105
+            except (OSError, RuntimeError, ValueError):  # a link loop, a NUL: read_text says so
                 real = self.root
             if not real.is_relative_to(self.root):
                 via = ""
@@ -159,6 +159,8 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
         return "ME105", Problem(f"{shown!r} does not exist", named_at)
     except OSError as error:
         return "ME105", Problem(f"{shown!r} cannot be read: {error.strerror or error}", named_at)
+    except ValueError:  # the path holds a NUL character, which no file system accepts
+        return "ME105", Problem(f"{shown!r} is not a valid path (it holds a NUL)", named_at)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
