@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint screenshot clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,14 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	$(BIN)/massage-evidence validate data/claims.yaml
+	mkdir -p out
+	$(BIN)/massage-evidence report data/claims.yaml -o out/report.html
+	$(BIN)/massage-evidence report data/claims.yaml --format md -o out/report.md
+	$(BIN)/massage-evidence annotate data/claims.yaml -o out
+	@echo "open out/report.html"
+
+screenshot: demo
+	$(BIN)/python scripts/screenshot.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

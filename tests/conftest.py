@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,25 @@ def minimal(project: Project) -> Project:
     project.write("claims.yaml", MINIMAL_CLAIMS)
     project.write("refs.bib", MINIMAL_BIB)
     return project
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/goldens from the output"
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/goldens/NAME, or rewrite it under --update-goldens."""
+
+    def compare(name: str, text: str) -> None:
+        path = REPO / "tests" / "goldens" / name
+        if request.config.getoption("--update-goldens"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs; review, then --update-goldens"
+        )
+
+    return compare

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
+
+import pytest
 
 import massage_evidence as me
+from massage_evidence.cli import main
 
 from .conftest import REPO
 
@@ -18,3 +23,25 @@ def test_worked_example_matches_the_bundled_corpus() -> None:
     claims = {claim.id: claim for claim in corpus.claims}
     for claim_id, explanation in quoted:
         assert me.derive_certainty(claims[claim_id], corpus).explanation == explanation
+
+
+def test_readme_validate_example_is_real(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's example output is what validate prints for the mistakes it describes."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ massage-evidence validate data/claims.yaml\n")[1].split("```")[0]
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / ".git").mkdir()  # a repository, so data/../seeds is inside its root
+    claims = tmp_path / "data" / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    start = text.index("id: pain-low-back-short-term")
+    ref = text.index("- ref: furlan2015massage", start)
+    text = text[:ref] + "- ref: furlan2015" + text[ref + len("- ref: furlan2015massage") :]
+    declared = text.index("certainty: low", start)
+    text = text[:declared] + "certainty: moderate" + text[declared + len("certainty: low") :]
+    claims.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "data/claims.yaml"]) == 1
+    assert capsys.readouterr().out == block

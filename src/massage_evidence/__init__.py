@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .models import Evidence as Evidence
     from .models import Reference as Reference
     from .models import Study as Study
+    from .rendering import render as render
     from .validation import check as check
     from .validation import validate as validate
     from .vocabulary import Certainty as Certainty
@@ -59,6 +60,7 @@ _EXPORTS = {
     "check": "validation",
     "derive_certainty": "grading",
     "load": "loading",
+    "render": "rendering",
     "validate": "validation",
 }
 

@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands so that `--version` and `validate
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,10 +21,11 @@ from .limits import DEFAULT_LIMITS, MAX_SAFE_DEPTH
 if TYPE_CHECKING:
     from .config import Config
     from .limits import Limits
+    from .models import Corpus
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
-FINDING_FORMATS = ("text", "json")
+FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 _INPUT_OPTIONS = "massage_evidence.input_options"
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
@@ -140,18 +142,16 @@ def validate(
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
     `ignore`, `strict`, the limits and `allow-outside-root`; options given here win.
     """
-    from .findings import Severity
-    from .formats import FORMATTERS
+    from .formats import FORMATTERS, Report
     from .validation import Selection, check_with_inputs
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
     limits, allow = _input_policy(config)
     checked = check_with_inputs(path, selection=selection, limits=limits, allow_outside_root=allow)
-    findings = checked.findings
-    _emit(FORMATTERS[fmt](findings), output, checked.inputs)
-    failing = {Severity.ERROR, Severity.WARNING} if strict or config.strict else {Severity.ERROR}
-    return 1 if any(f.severity in failing for f in findings) else 0
+    report = Report(checked.findings, selection.rules(), strict or config.strict)
+    _emit(FORMATTERS[fmt](report), output, checked.inputs)
+    return 1 if report.failed else 0
 
 
 @cli.command()
@@ -171,6 +171,235 @@ def rules(fmt: str) -> int:
         {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[fmt](), nl=False
     )
     return 0
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "md")),
+    default="html",
+    show_default=True,
+    help="html: one self-contained page; md: GitHub-flavoured Markdown.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(("apa", "vancouver")),
+    default="apa",
+    show_default=True,
+    help="Citation style of the references.",
+)
+@input_options
+def report(
+    claims: Path | None, fmt: str, output: Path | None, templates: Path | None, style: str
+) -> int:
+    """Render the evidence report of CLAIMS.
+
+    The HTML report links each quoted passage to the annotated documents that
+    `massage-evidence annotate` writes; keep both in one folder.
+    """
+    from .rendering import render
+
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    _emit(render(corpus, fmt, style=style, templates=templates), output, corpus.input_paths)
+    return 0
+
+
+@cli.command()
+@click.argument("arguments", nargs=-1, metavar="[CLAIMS] [DOCUMENT]...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    help="Folder to write DOCUMENT.html files into (default: the current folder).",
+)
+@click.option(
+    "--report-url",
+    default="report.html",
+    show_default=True,
+    help="Where the report is, relative to the annotated documents.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+@input_options
+def annotate(
+    arguments: tuple[str, ...], output: Path, report_url: str, templates: Path | None
+) -> int:
+    """Render source documents as HTML with their claims highlighted.
+
+    Each passage that makes a claim is coloured by the claim's verdict and links to
+    the claim in the report. DOCUMENT names documents by their key in claims.yaml
+    (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix.
+    """
+    from .atomic import write_atomic
+    from .findings import did_you_mean
+    from .rendering import render_document
+
+    claims = Path(arguments[0]) if arguments and arguments[0].endswith((".yaml", ".yml")) else None
+    names = arguments[1:] if claims is not None else arguments
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    for name in names:
+        if name not in corpus.documents:
+            hint = (
+                did_you_mean(name, corpus.documents) or f" (known: {', '.join(corpus.documents)})"
+            )
+            raise click.UsageError(f"unknown document {name!r}{hint}")
+    for name in names or tuple(corpus.documents):
+        target = output / f"{name}.html"
+        page = render_document(corpus, name, report_href=report_url, templates=templates)
+        write_atomic(target, page, inputs=corpus.input_paths)
+        click.echo(f"wrote {target}", err=True)
+    return 0
+
+
+EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact")
+
+
+@cli.command()
+@click.argument("claims", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--to", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The export format."
+)
+@click.option(
+    "--url",
+    metavar="URL",
+    help="claimreview: where the HTML report is published; each review links to its"
+    " claim there, URL#claim-ID (required by Google).",
+)
+@click.option(
+    "--author", metavar="NAME", help="claimreview: the organisation publishing the reviews."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the export to FILE instead of standard output.",
+)
+@input_options
+def export(
+    claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
+) -> int:
+    """Export CLAIMS for other tools: the corpus as JSON, the references as CSL-JSON, W3C
+    Web Annotations, schema.org ClaimReview or SciFact JSON Lines.
+
+    A corpus with error findings (those that `validate` fails on, after the `select`
+    and `ignore` of [tool.massage-evidence]) is not exported: its findings go to
+    standard error and the exit status is 1.
+    """
+    from . import exporting
+    from .formats import Report, as_text
+    from .validation import Selection, validate
+
+    make: Callable[[Corpus], str]
+    if fmt == "claimreview":
+        if url is None:
+            raise click.UsageError("--to claimreview needs --url, where the report is published")
+        make = functools.partial(exporting.export_claimreview, url=url, author=author)
+    elif url is not None or author is not None:
+        raise click.UsageError("--url and --author apply to --to claimreview only")
+    else:
+        make = {
+            "json": exporting.export_json,
+            "csl-json": exporting.export_csl_json,
+            "web-annotation": exporting.export_web_annotation,
+            "scifact": exporting.export_scifact,
+        }[fmt]
+    corpus = _load(claims)
+    if corpus is None:
+        return 1
+    _, config = _claims_and_config(claims)
+    selection = Selection.of(config.select, config.ignore)
+    report = Report(validate(corpus, selection=selection), selection.rules())
+    if report.failed:
+        click.echo(as_text(report), err=True, nl=False)
+        return 1
+    _emit(make(corpus), output, corpus.input_paths)
+    return 0
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of claims.yaml, for editor completion and checks."""
+    from .exporting import export_schema
+
+    click.echo(export_schema(), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument(
+    "old", metavar="OLD_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.argument(
+    "new", metavar="NEW_CLAIMS", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "json")),
+    default="md",
+    show_default=True,
+    help="md: GitHub-flavoured Markdown for a pull-request comment.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the diff to FILE instead of standard output.",
+)
+@input_options
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
+    """Show what changed in the evidence from OLD_CLAIMS to NEW_CLAIMS: claims added and
+    removed, certainty and verdict changes, stance changes, references added and removed,
+    and anchors the new documents no longer contain.
+
+    The exit status is 0 whenever both versions load, changes or not (gate on `validate`);
+    1 when either cannot be loaded, with its findings on standard error.
+    """
+    from .diffing import diff_corpora, diff_json, diff_markdown
+
+    before, after = _load(old), _load(new)
+    if before is None or after is None:
+        return 1
+    changes = diff_corpora(before, after)
+    text = diff_markdown(changes) if fmt == "md" else diff_json(changes)
+    _emit(text, output, before.input_paths + after.input_paths)
+    return 0
+
+
+def _load(claims: Path | None) -> Corpus | None:
+    """The corpus, or None after printing the findings that stop it from loading."""
+    from .errors import LoadError
+    from .formats import Report, as_text
+    from .loading import load
+
+    path, config = _claims_and_config(claims)
+    limits, allow = _input_policy(config)
+    try:
+        return load(path, limits=limits, allow_outside_root=allow)
+    except LoadError as error:
+        click.echo(as_text(Report(error.findings)), err=True, nl=False)
+        return None
 
 
 def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:

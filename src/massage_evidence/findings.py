@@ -60,9 +60,10 @@ class Finding(BaseModel):
     claim: str | None = Field(default=None, description="The claim id concerned, or null.")
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order of every report: path, line, column, code."""
-        return (self.path, self.line or 0, self.column or 0, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order of every report: path, line, column, code (then message, so that the
+        order never depends on hashing)."""
+        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     @property
     def location(self) -> Location:
@@ -75,22 +76,60 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`"; did you mean 'x'?"` for the closest of `choices`, or `""` when none is close.
+_SHORTLIST = 200
 
-    A choice that differs only in case wins; ties in similarity go to the choice with
-    more characters in the same places (`ME2O1` → `ME201`, not `ME210`).
+
+class Suggester:
+    """Finds the closest of many choices to a mistyped word, for "did you mean" hints.
+
+    A choice that differs only in case wins. Up to a few hundred choices are compared with
+    difflib; for more (a large bibliography) only choices within one deletion of the word
+    on either side, such as typos, are compared, through an index built on first use.
+    Ties in similarity go to the choice with more characters in the same places (`ME2O1`
+    → `ME201`, not `ME210`).
     """
-    options = list(choices)
-    same = [option for option in options if option.casefold() == word.casefold()]
-    close = same or difflib.get_close_matches(word, options, n=5)
-    if not close:
-        return ""
-    best = max(
-        close,
-        key=lambda c: (
-            difflib.SequenceMatcher(None, word, c).ratio(),
-            sum(a == b for a, b in zip(word, c, strict=False)),
-        ),
-    )
-    return f"; did you mean {best!r}?"
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.choices = list(choices)
+        self._folded: dict[str, str] = {}
+        for choice in self.choices:
+            self._folded.setdefault(choice.casefold(), choice)
+        self._deletions: dict[str, list[str]] | None = None
+
+    def __call__(self, word: str) -> str:
+        """`"; did you mean 'x'?"`, or `""` when no choice is close."""
+        same = self._folded.get(word.casefold())
+        if same is not None:
+            return f"; did you mean {same!r}?"
+        close = difflib.get_close_matches(word, self._candidates(word), n=5)
+        if not close:
+            return ""
+        best = max(
+            close,
+            key=lambda c: (
+                difflib.SequenceMatcher(None, word, c).ratio(),
+                sum(a == b for a, b in zip(word, c, strict=False)),
+            ),
+        )
+        return f"; did you mean {best!r}?"
+
+    def _candidates(self, word: str) -> list[str]:
+        if len(self.choices) <= _SHORTLIST:
+            return self.choices
+        if self._deletions is None:
+            self._deletions = {}
+            for choice in self.choices:
+                for variant in _deletions(choice):
+                    self._deletions.setdefault(variant, []).append(choice)
+        found = {c for variant in _deletions(word) for c in self._deletions.get(variant, ())}
+        return sorted(found)
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string one deletion away from it."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`"; did you mean 'x'?"` for the closest of `choices`, or `""` (see `Suggester`)."""
+    return Suggester(choices)(word)

@@ -47,6 +47,10 @@ class Selection:
             _matches(entry, rule) for entry in self.ignore
         )
 
+    def rules(self) -> tuple[Rule, ...]:
+        """The registered rules this selection runs, ordered by code."""
+        return tuple(rule for rule in all_rules() if self.includes(rule))
+
 
 def _matches(entry: str, rule: Rule) -> bool:
     return rule.code.startswith(entry) or entry == rule.name

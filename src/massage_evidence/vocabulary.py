@@ -100,6 +100,7 @@ class Design(StrEnum):
     SYSTEMATIC_REVIEW = "systematic-review"
     RCT = "rct"
     GUIDELINE = "guideline"
+    OBSERVATIONAL_REVIEW = "observational-review"
     COHORT = "cohort"
     NON_RANDOMISED_TRIAL = "non-randomised-trial"
     CASE_CONTROL = "case-control"
@@ -142,6 +143,9 @@ DESIGNS: dict[Design, DesignInfo] = {
     ),
     Design.RCT: DesignInfo(Certainty.HIGH, 2, True, True, "randomised controlled trial"),
     Design.GUIDELINE: DesignInfo(Certainty.HIGH, 1, True, True, "clinical practice guideline"),
+    Design.OBSERVATIONAL_REVIEW: DesignInfo(
+        Certainty.LOW, 3, True, False, "systematic review of observational studies"
+    ),
     Design.COHORT: DesignInfo(Certainty.LOW, 3, True, False, "cohort study"),
     Design.NON_RANDOMISED_TRIAL: DesignInfo(
         Certainty.LOW, 3, True, False, "non-randomised controlled trial"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..anchoring import CLAIM_CUES, anchor_index, sentences
+from ..anchoring import Coverage, anchor_index, reads_like_claim, sentences
 from ..findings import Location, Problem, Severity, did_you_mean
 from ..models import Corpus
 from . import rule
@@ -138,11 +138,11 @@ def unannotated_claim(corpus: Corpus) -> Iterator[Problem]:
         text = document.text
         if text is None:
             continue
-        covered = sorted(index.spans(name))
+        covered = Coverage(index.spans(name))
         for sentence in sentences(text):
-            if not CLAIM_CUES.search(sentence.text):
-                continue
-            if any(start < sentence.end and sentence.start < end for start, end in covered):
+            if not reads_like_claim(sentence.text) or covered.overlaps(
+                sentence.start, sentence.end
+            ):
                 continue
             line = text.count("\n", 0, sentence.start) + 1
             column = sentence.start - (text.rfind("\n", 0, sentence.start) + 1) + 1

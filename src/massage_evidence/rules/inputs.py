@@ -21,7 +21,7 @@ load_rule(
     Example:
         claims:
           - id: pain-low-back
-        \tcategory: pain        # a tab
+        <TAB>category: pain       # indented with a tab character
 
     Fix:
         claims:

@@ -6,7 +6,7 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from ..findings import Problem, Severity, did_you_mean
+from ..findings import Problem, Severity, Suggester
 from ..models import Corpus, Reference
 from ..vocabulary import StudyStatus
 from . import rule
@@ -62,21 +62,20 @@ def unknown_reference(corpus: Corpus) -> Iterator[Problem]:
     """
     if not corpus.bibliography_read:
         return  # the unreadable bibliography is reported once, as ME105
-    keys = list(corpus.references)
+    suggest = Suggester(corpus.references)
     for i, claim in enumerate(corpus.claims):
         for j, evidence in enumerate(claim.evidence):
             if evidence.ref not in corpus.references:
                 yield Problem(
                     f"claim {claim.id!r} cites {evidence.ref!r}, which is not in"
-                    f" {corpus.bibliography_path}{did_you_mean(evidence.ref, keys)}",
+                    f" {corpus.bibliography_path}{suggest(evidence.ref)}",
                     corpus.locate("claims", i, "evidence", j, "ref"),
                     claim.id,
                 )
     for key in corpus.studies:
         if key not in corpus.references:
             yield Problem(
-                f"studies entry {key!r} is not in {corpus.bibliography_path}"
-                + did_you_mean(key, keys),
+                f"studies entry {key!r} is not in {corpus.bibliography_path}" + suggest(key),
                 corpus.locate("studies", key, key=True),
             )
 

@@ -1,0 +1,145 @@
+"""Rendering: evidence reports and annotated documents through one Jinja environment.
+
+Packaged templates can be overridden by name from a user folder (`--templates DIR`); a user
+template can extend the packaged one it replaces as `base/<name>`. Every template runs in
+Jinja's sandbox with undefined names as errors, HTML is autoescaped, and templates receive
+plain data only (see `views`).
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import RenderError
+from .models import Corpus
+from .views import document_view, report_view
+
+REPORT_TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2"}
+DOCUMENT_TEMPLATE = "document.html.j2"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#<>~])")
+_WHITESPACE = re.compile(r"\s+")
+_LEADING_NUMBER = re.compile(r"^\s*\[?\d+\]?\.?\s+")
+_URL = re.compile(r"(https?://[^\s<>]+[^\s<>.,;:])")
+
+
+def environment(templates: Path | None = None) -> SandboxedEnvironment:
+    """The Jinja environment: user templates first, then the packaged ones."""
+    packaged = PackageLoader("massage_evidence", "templates")
+    loaders = [FileSystemLoader(templates)] if templates is not None else []
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([*loaders, packaged, PrefixLoader({"base": packaged})]),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html.j2", "svg.j2", "html"], default_for_string=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["md_anchor"] = markdown_anchor
+    env.filters["md_entry"] = markdown_entry
+    return env
+
+
+def render(
+    corpus: Corpus,
+    format: str = "html",
+    *,
+    style: str = "apa",
+    templates: Path | None = None,
+    documents_href: str = "{document}.html",
+) -> str:
+    """The evidence report of `corpus` as HTML or Markdown (`format` "html" or "md").
+
+    Raises:
+        RenderError: a template is missing or failed, with its file and line.
+        ConfigError: `style` is not a known citation style.
+    """
+    if format not in REPORT_TEMPLATES:
+        raise RenderError(f"unknown report format {format!r}; use html or md")
+    view = report_view(corpus, style=style, documents_href=documents_href)
+    return _render(environment(templates), REPORT_TEMPLATES[format], view)
+
+
+def render_document(
+    corpus: Corpus,
+    name: str,
+    *,
+    report_href: str = "report.html",
+    templates: Path | None = None,
+) -> str:
+    """Source document `name` as HTML with its claim passages highlighted and linked to
+    their claims in the report at `report_href`."""
+    view = document_view(corpus, name, report_href=report_href)
+    return _render(environment(templates), DOCUMENT_TEMPLATE, view)
+
+
+def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(view)
+    except TemplateSyntaxError as error:
+        raise RenderError(
+            error.message or str(error), error.filename or error.name, error.lineno
+        ) from None
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # The sandbox lets a template fail like Python code does (a huge range, 1/0, a
+        # missing key); those are the template's errors when a template frame raised them.
+        path, line = _template_frame(error)
+        if path is None and not isinstance(error, TemplateError):
+            raise
+        raise RenderError(f"{type(error).__name__}: {error}", path, line) from None
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a rendering error's traceback.
+
+    Why: Jinja rewrites tracebacks so that template frames carry the template's own file
+    name and line, which is what a user needs to fix it.
+    """
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".j2") or "templates" in Path(frame.filename).parts:
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def markdown_escape(text: object) -> str:
+    """Text safe inside GitHub-flavoured Markdown, table cells included: Markdown
+    punctuation escaped, `&` and HTML made inert, line breaks as spaces."""
+    value = str(text).replace("&", "&amp;")
+    value = _MARKDOWN_SPECIAL.sub(
+        lambda m: (
+            "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1)
+        ),
+        value,
+    )
+    return _WHITESPACE.sub(" ", value)
+
+
+def markdown_entry(text: object) -> str:
+    """A formatted bibliography entry for a numbered Markdown list: escaped, without the
+    number a numbered style puts first, and with its URLs left as autolinks."""
+    value = _LEADING_NUMBER.sub("", str(text))
+    parts = _URL.split(value)
+    return "".join(
+        f"<{part}>" if _URL.fullmatch(part) else markdown_escape(part) for part in parts if part
+    )
+
+
+def markdown_anchor(text: object) -> str:
+    """The anchor GitHub gives a Markdown heading with this text."""
+    lowered = str(text).strip().lower()
+    return re.sub(r"[^\w\- ]", "", lowered).replace(" ", "-")

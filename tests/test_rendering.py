@@ -1,0 +1,230 @@
+"""Evidence reports and annotated documents: content, escaping, templates, command line."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from massage_evidence import RenderError, load
+from massage_evidence.cli import main
+from massage_evidence.rendering import markdown_escape, render, render_document
+
+from .conftest import REPO, VALID_CLAIMS, Project
+
+DESKS = REPO / "tests" / "data" / "standing-desks" / "claims.yaml"
+BUNDLED = REPO / "data" / "claims.yaml"
+
+
+class _Resources(HTMLParser):
+    """Every URL an HTML page would fetch (not links the reader may follow)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag != "a":
+            self.fetched += [v or "" for k, v in attrs if k in {"src", "href", "srcset", "data"}]
+        if "style" in values and "url(" in (values["style"] or ""):
+            self.fetched.append(values["style"] or "")
+
+
+def resources(page: str) -> _Resources:
+    parser = _Resources()
+    parser.feed(page)
+    return parser
+
+
+def test_markdown_report_golden(golden: Callable[[str, str], None]) -> None:
+    """The Markdown report of a small fixed corpus, byte for byte."""
+    golden("standing-desks.md", render(load(DESKS), "md"))
+
+
+def test_markdown_report_golden_vancouver(golden: Callable[[str, str], None]) -> None:
+    """The same report with Vancouver references."""
+    golden("standing-desks-vancouver.md", render(load(DESKS), "md", style="vancouver"))
+
+
+def test_bundled_markdown_fits_a_pull_request_comment() -> None:
+    """GitHub refuses comments over 65,536 characters; the bundled report fits."""
+    assert len(render(load(BUNDLED), "md")) < 65_536
+
+
+def test_html_report_is_self_contained() -> None:
+    """No script, stylesheet, image or font is fetched: one file, no network."""
+    parsed = resources(render(load(BUNDLED), "html"))
+    assert (parsed.fetched, parsed.scripts) == ([], 0)
+
+
+def test_html_report_content() -> None:
+    """Summary, evidence map with legend and text alternative, claims, bibliography."""
+    page = render(load(BUNDLED), "html")
+    for needle in (
+        '<h2 id="summary">At a glance</h2>',
+        '<svg id="evidence-map" role="img"',
+        "The evidence map as a table",
+        '<article class="claim verdict-refuted" id="claim-circulation-flushes-toxins">',
+        'href="wellness.html#passage-circulation-flushes-toxins-0"',
+        '<a href="https://doi.org/10.1249/MSS.0b013e3181c9214f">',
+        '<li id="ref-furlan2015massage"',
+        "high (systematic-review: chou2017nonpharmacologic, crawford2016impact + 1 more)"
+        " − risk-of-bias − imprecision = low",
+    ):
+        assert needle in page
+
+
+def test_annotated_document_keeps_the_text() -> None:
+    """Outside the highlights the document is unchanged: stripping tags gives it back."""
+    corpus = load(BUNDLED)
+    for name, document in corpus.documents.items():
+        page = render_document(corpus, name)
+        body = re.search(r'<div class="document-text">(.*?)</div>\n</main>', page, re.S)
+        assert body is not None
+        assert html.unescape(re.sub(r"<[^>]+>", "", body.group(1))) == document.text
+
+
+def test_annotated_document_links_each_passage_to_its_claim() -> None:
+    """Each highlight links to its claim in the report and carries the passage's anchor."""
+    page = render_document(load(BUNDLED), "wellness")
+    assert (
+        '<span class="anchor-point" id="passage-circulation-flushes-toxins-0"></span>'
+        '<a class="passage verdict-refuted" href="report.html#claim-circulation-flushes-toxins"'
+    ) in page
+    assert resources(page).fetched == []
+
+
+PAYLOAD_SCRIPT = "<script>window.__pwned = 1</script>"
+PAYLOAD_IMG = '"><img src=x onerror="window.__pwned=1">'
+
+
+def hostile(project: Project) -> Path:
+    """A corpus with script payloads in a statement, a note, a quote and a BibTeX title."""
+    project.write(
+        "article.txt", f"Regular massage eases back pain {PAYLOAD_SCRIPT} {PAYLOAD_IMG}\n"
+    )
+    project.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace(
+            "statement: Massage may reduce back pain.",
+            f"statement: 'Massage may reduce back pain {PAYLOAD_SCRIPT}'",
+        )
+        .replace(
+            "        stance: supports",
+            f"        stance: supports\n        note: '{PAYLOAD_IMG}'\n"
+            f"    population: '{PAYLOAD_IMG}'",
+        )
+        .replace("exact: massage eases back pain", f"exact: '{PAYLOAD_SCRIPT}'"),
+    )
+    project.write(
+        "refs.bib",
+        "@article{smith2020,\n  author = {Smith, A.},\n"
+        f"  title = {{A trial {PAYLOAD_SCRIPT} {PAYLOAD_IMG}}},\n"
+        '  journal = {J},\n  year = {2020},\n  doi = {10.1000/x"><script>1</script>},\n}\n',
+    )
+    return project.root / "claims.yaml"
+
+
+def test_every_text_field_is_escaped(project: Project) -> None:
+    """Payloads in claims, notes, quotes and references come out as text, never as markup."""
+    corpus = load(hostile(project))
+    for page in (render(corpus, "html"), render_document(corpus, "article")):
+        assert "<script>" not in page
+        assert "<img" not in page
+        assert resources(page).scripts == 0
+        assert "&lt;script&gt;" in page
+    markdown = render(corpus, "md")
+    assert "<script>" not in markdown
+    assert "<img" not in markdown
+
+
+def test_markdown_escape() -> None:
+    """Markdown punctuation, HTML and line breaks are neutralised."""
+    assert markdown_escape("a|b *c* [d](e) <x> & f\nnext") == (
+        r"a\|b \*c\* \[d\](e) &lt;x&gt; &amp; f next"
+    )
+
+
+def test_user_template_overrides_and_extends(project: Project) -> None:
+    """A user template replaces the packaged one by name and may extend it as base/NAME."""
+    project.write(
+        "templates/report.html.j2",
+        '{% extends "base/report.html.j2" %}{% block footer %}<footer>Our footer</footer>'
+        "{% endblock %}",
+    )
+    page = render(load(DESKS), "html", templates=project.root / "templates")
+    assert "<footer>Our footer</footer>" in page
+    assert '<svg id="evidence-map"' in page
+
+
+@pytest.mark.parametrize(
+    ("template", "message", "line"),
+    [
+        ("# {{ title }}\n{{ nope }}\n", "UndefinedError: 'nope' is undefined", 2),
+        (
+            "\n\n{{ title.__class__ }}\n",
+            "SecurityError: access to attribute '__class__' of 'str' object is unsafe.",
+            3,
+        ),
+        ("{% for x in range(10**9) %}{% endfor %}", "OverflowError: Range too big", 1),
+        ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero", 1),
+        ("# {{ title }\n", "unexpected '}'", 1),
+    ],
+)
+def test_template_errors_point_at_the_template_line(
+    project: Project, template: str, message: str, line: int
+) -> None:
+    """Undefined names, sandbox escapes and syntax errors are RenderErrors with file:line."""
+    project.write("templates/report.md.j2", template)
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "templates")
+    assert caught.value.path == str(project.root / "templates" / "report.md.j2")
+    assert caught.value.line == line
+    assert message in str(caught.value)
+
+
+def test_template_error_exits_two(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """On the command line a template error is exit 2 with one line naming file and line."""
+    project.write("templates/report.md.j2", "{{ nope }}\n")
+    status = main(["report", str(DESKS), "--format", "md", "--templates", "templates"])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        "massage-evidence: error: templates/report.md.j2:1: UndefinedError: 'nope' is undefined\n"
+    )
+
+
+def test_report_and_annotate_write_files(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report -o` and `annotate -o DIR` write their files; annotate names each one."""
+    assert main(["report", str(DESKS), "-o", "report.html"]) == 0
+    assert main(["annotate", str(DESKS), "-o", "."]) == 0
+    assert capsys.readouterr().err == "wrote blog.html\n"
+    assert sorted(p.name for p in project.root.iterdir()) == ["blog.html", "report.html"]
+    assert "blog.html#passage-sitting-time-reduced-0" in (project.root / "report.html").read_text()
+
+
+def test_annotate_unknown_document(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown document key is a usage error with a suggestion."""
+    assert main(["annotate", str(DESKS), "blgo"]) == 2
+    assert capsys.readouterr().err == (
+        "massage-evidence: error: unknown document 'blgo'; did you mean 'blog'?\n"
+    )
+
+
+def test_report_of_a_corpus_that_does_not_load(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A claims file that does not load prints its findings and exits 1, writing nothing."""
+    project.write("claims.yaml", "version: 1\ntitle: T\nclaims:\n\t- id: x\n")
+    assert main(["report", "claims.yaml", "-o", "report.html"]) == 1
+    assert capsys.readouterr().err.startswith("claims.yaml:4:1: ME101 [error]")
+    assert not (project.root / "report.html").exists()
