@@ -11,6 +11,7 @@ import tracemalloc
 import pytest
 
 from massage_evidence import ConfigError
+from massage_evidence.anchoring import Lines
 from massage_evidence.cli import main
 from massage_evidence.limits import Limits
 from massage_evidence.validation import Selection, check
@@ -213,3 +214,33 @@ def test_limits_in_pyproject(minimal: Project, capsys: pytest.CaptureFixture[str
     assert run(capsys, "validate", "claims.yaml")[0] == 1
     given = ("--select", "ME1", "--max-file-size", "1KiB")
     assert run(capsys, "validate", "claims.yaml", *given)[:2] == (0, "no problems found\n")
+
+
+def test_long_document_stays_linear(minimal: Project) -> None:
+    """50,000 claim-like sentences on one line, and a quote found 50,000 times: their
+    lines are counted once, not from the start for each (which took eight seconds)."""
+    minimal.write("article.txt", "Massage helps. " * 50_000)
+    anchored = MINIMAL_CLAIMS.replace(
+        "    evidence:", "    anchors:\n      - {document: a, exact: helps}\n    evidence:"
+    )
+    minimal.write("claims.yaml", anchored + "documents:\n  a:\n    path: article.txt\n")
+    start = time.perf_counter()
+    findings = check("claims.yaml", selection=Selection.of(["ME503", "ME504"]))
+    assert time.perf_counter() - start < 3
+    unannotated = [(f.line, f.column) for f in findings if f.code == "ME504"]
+    assert len(unannotated) == 50_000  # an ambiguous quote covers no sentence
+    assert unannotated[-1] == (1, 749_986)
+    ambiguous = next(f for f in findings if f.code == "ME503")
+    assert ambiguous.message.startswith(
+        "claim 'pain-relief': quote 'helps' occurs 50000 times in document 'a' (lines 1, 1, 1,"
+    )
+
+
+def test_lines_counts_each_break_once() -> None:
+    """`Lines` gives 1-based lines and columns of increasing offsets, and refuses going back."""
+    positions = Lines("ab\ncd\n\nef")
+    assert [positions.at(offset) for offset in (0, 1, 3, 4, 6, 7, 9)] == [
+        (1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (4, 1), (4, 3)
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match=r"^offset 2 is before the previous one, 9$"):
+        positions.at(2)
