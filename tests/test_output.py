@@ -209,3 +209,47 @@ def test_long_file_name(minimal: Project, capsys: pytest.CaptureFixture[str]) ->
     name = "r" * 250 + ".json"
     assert run(capsys, *VALIDATE, "-o", name)[0] == 1
     assert listing(minimal.root) == ["claims.yaml", "refs.bib", name]
+
+
+LOADING_COMMANDS = {
+    "report": ["report", "claims.yaml"],
+    "annotate": ["annotate", "claims.yaml"],
+    "export": ["export", "claims.yaml", "--to", "json"],
+    "diff": ["diff", "claims.yaml", "claims.yaml"],
+}
+
+
+@pytest.mark.parametrize("argv", LOADING_COMMANDS.values(), ids=LOADING_COMMANDS)
+def test_every_loading_command_takes_the_limits(
+    valid: Project, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """The --max-* options apply to every command that reads a claims file."""
+    size = (valid.root / "claims.yaml").stat().st_size
+    refused = (
+        f"claims.yaml: ME106 [error] 'claims.yaml' is {size:,} bytes, over the limit of 100\n"
+        "1 error, 0 warnings, 0 info\n"
+    )
+    copies = 2 if argv[0] == "diff" else 1  # diff reads OLD and NEW
+    assert run(capsys, *argv, "--max-file-size", "100")[::2] == (1, refused * copies)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [*LOADING_COMMANDS.values(), ["validate", "claims.yaml"]],
+    ids=[*LOADING_COMMANDS, "validate"],
+)
+def test_every_command_refuses_to_write_over_an_input(
+    valid: Project, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """No command writes over its inputs; annotate's DOCUMENT.html may not be a document."""
+    valid.write("claims.yaml", (valid.root / "claims.yaml").read_text().replace(".txt", ".html"))
+    (valid.root / "article.txt").rename(valid.root / "article.html")
+    before = {path.name: path.read_bytes() for path in valid.root.iterdir()}
+    target = "article.html" if argv[0] == "annotate" else "claims.yaml"
+    option = ["-o", "."] if argv[0] == "annotate" else ["-o", target]
+    assert run(capsys, *argv, *option)[::2] == (
+        2,
+        f"massage-evidence: error: cannot write {target!r}: it is an input of this run"
+        f" ({target!r}); choose another output file\n",
+    )
+    assert {path.name: path.read_bytes() for path in valid.root.iterdir()} == before

@@ -12,7 +12,7 @@ from massage_evidence import Finding, load
 from massage_evidence.cli import main
 from massage_evidence.validation import Selection, check
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, Project
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, VALID_CLAIMS, Project
 
 SECRET = "Massage cures everything, says the secret file.\n"
 
@@ -155,6 +155,26 @@ def test_command_line_and_pyproject(repo: Project, capsys: pytest.CaptureFixture
         f"massage-evidence: error: {repo.root / 'repo/pyproject.toml'} [tool.massage-evidence]:"
         " 'allow-outside-root' must be true or false\n"
     )
+
+
+def test_every_loading_command_takes_the_option(
+    valid: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export (like report, annotate and diff) refuses the corpus while a document lies
+    outside the root, and reads it with --allow-outside-root."""
+    moved = VALID_CLAIMS.replace("path: article.txt", "path: ../article.txt")
+    valid.write("corpus/claims.yaml", moved)
+    valid.write("corpus/refs.bib", MINIMAL_BIB)
+    export = ["export", "corpus/claims.yaml", "--to", "json", "-o", "out.json"]
+    assert main(export) == 1
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        "corpus/claims.yaml:5:11: ME107 [error] '../article.txt' leads outside the repository"
+        f" root {str(valid.root / 'corpus')!r} and is not read; move it inside, or allow it"
+        " with --allow-outside-root",
+        "1 error, 0 warnings, 4 info",
+    ]
+    assert main([*export, "--allow-outside-root"]) == 0
+    assert (valid.root / "out.json").is_file()
 
 
 def test_bundled_corpus_in_a_clone_and_in_an_unpacked_sdist(tmp_path: Path) -> None:
