@@ -13,10 +13,10 @@ import pytest
 from massage_evidence import ConfigError
 from massage_evidence.anchoring import Lines
 from massage_evidence.cli import main
-from massage_evidence.limits import Limits
+from massage_evidence.limits import SETTINGS, Limits
 from massage_evidence.validation import Selection, check
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, Project
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, Project
 
 INPUT_RULES = Selection.of(["ME1"])
 
@@ -244,3 +244,13 @@ def test_lines_counts_each_break_once() -> None:
     ]  # fmt: skip
     with pytest.raises(ValueError, match=r"^offset 2 is before the previous one, 9$"):
         positions.at(2)
+
+
+def test_every_setting_is_documented_and_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/security.md and `validate --help` name every limit setting."""
+    page = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    assert main(["validate", "--help"]) == 0
+    usage = capsys.readouterr().out
+    for name in [*SETTINGS, "allow-outside-root"]:
+        assert f"`{name}`" in page, name
+        assert f"--{name}" in usage, name
