@@ -8,7 +8,7 @@ bundled and standing-desk corpora with byte flips, truncations, repeated or dele
 and inserted YAML or BibTeX syntax.
 
 The default profile (200 examples a test) keeps this file to about 35 seconds. The
-release check runs 5000 examples a test, about a quarter of an hour:
+release check runs 5000 examples a test, about 25 minutes:
 
     MASSAGE_EVIDENCE_FUZZ=long .venv/bin/pytest tests/test_fuzz.py
 """
