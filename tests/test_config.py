@@ -28,6 +28,7 @@ def unused(valid: Project) -> Project:
 
 def test_claims_path_from_pyproject(valid: Project, capsys: pytest.CaptureFixture[str]) -> None:
     """`claims` in pyproject.toml is used when CLAIMS is not given, relative to the file."""
+    (valid.root / ".git").mkdir()  # a repository, so corpus/../article.txt is inside it
     valid.write(
         "corpus/claims.yaml", VALID_CLAIMS.replace("path: article.txt", "path: ../article.txt")
     )

@@ -33,6 +33,7 @@ def test_readme_validate_example_is_real(
     block = readme.split("$ massage-evidence validate data/claims.yaml\n")[1].split("```")[0]
     shutil.copytree(REPO / "data", tmp_path / "data")
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / ".git").mkdir()  # a repository, so data/../seeds is inside its root
     claims = tmp_path / "data" / "claims.yaml"
     text = claims.read_text(encoding="utf-8")
     start = text.index("id: pain-low-back-short-term")

@@ -443,7 +443,7 @@ def test_cli_junit_clean_corpus_exits_zero(
     status = main(["validate", "claims.yaml", "--format", "junit", "--select", "ME1", *strict])
     counts, cases = junit_cases(capsys.readouterr().out)
     assert status == 0
-    assert (counts["tests"], counts["failures"]) == ("6", "0")
+    assert (counts["tests"], counts["failures"]) == ("7", "0")
     assert cases == {
         "ME101 yaml-syntax": [],
         "ME102 schema-violation": [],
@@ -451,6 +451,7 @@ def test_cli_junit_clean_corpus_exits_zero(
         "ME104 bibtex-syntax": [],
         "ME105 unreadable-file": [],
         "ME106 input-limit": [],
+        "ME107 path-outside-root": [],
     }
 
 
@@ -480,4 +481,5 @@ def test_cli_junit_error_exits_one(
         ),
         ("ME105 unreadable-file", []),
         ("ME106 input-limit", []),
+        ("ME107 path-outside-root", []),
     ]

@@ -10,7 +10,7 @@ from massage_evidence.rules import all_rules
 from .conftest import REPO
 
 SPEC_CODES = {
-    "ME101", "ME102", "ME103", "ME104", "ME105", "ME106",
+    "ME101", "ME102", "ME103", "ME104", "ME105", "ME106", "ME107",
     "ME201", "ME202", "ME203", "ME204", "ME205", "ME206", "ME207", "ME208", "ME209", "ME210",
     "ME301", "ME302", "ME303", "ME304", "ME305",
     "ME401", "ME402", "ME403", "ME404",

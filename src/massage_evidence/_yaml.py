@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
-from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import Location, Problem
 from .limits import Limits
@@ -31,11 +31,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: slower, 
             yaml.composer.Composer.__init__(self)
 
 
-# libyaml composes nested collections recursively; past a few thousand levels it can
-# overflow the C stack. Deeper files are measured from the event stream before composing.
-_SAFE_COMPOSE_DEPTH = 2000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_TOO_MANY = "the document expands to more than {:,} values (through aliases or sheer size)"
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -160,33 +156,22 @@ class ParsedYaml:
 def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     """Parse one YAML document; syntax errors (ME101), repeated keys (ME103) and
     limits (ME106) become problems instead of exceptions."""
-    depth_limit = min(limits.max_depth, _SAFE_COMPOSE_DEPTH)
-    if _nesting_bound(text) > _SAFE_COMPOSE_DEPTH:
-        try:
-            deep = _deepest_event(text, depth_limit)
-        except yaml.MarkedYAMLError as error:
-            return ParsedYaml(None, Locator(None, path), [_syntax_problem(error, text, path)])
-        if deep is not None:
-            return ParsedYaml(None, Locator(None, path), [_too_deep(path, deep, depth_limit)])
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-        locator = Locator(root, path)
-        if root is None:
-            return ParsedYaml(None, locator)
-        # Without an anchor (`&`) the node graph is a tree and one plain walk measures it.
-        over = _measure(root, limits, path) if "&" in text else _measure_tree(root, limits, path)
+        over = _measure(text, limits, path)
         if over is not None:
-            return ParsedYaml(None, locator, [over])
-        data = loader.construct_document(root)
+            return ParsedYaml(None, Locator(None, path), [over])
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         return ParsedYaml(None, Locator(None, path), [_syntax_problem(error, text, path)])
     except yaml.YAMLError as error:  # errors without a mark, e.g. a bad stream
         return ParsedYaml(
             None, Locator(None, path), [("ME101", Problem(str(error), Location(path)))]
         )
-    finally:
-        loader.dispose()
     problems = [
         (
             "ME103",
@@ -198,7 +183,7 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
         )
         for again, first in loader.duplicates
     ]
-    return ParsedYaml(data, locator, problems)
+    return ParsedYaml(data, Locator(root, path), problems)
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[str, Problem]:
@@ -215,112 +200,91 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[
     return "ME101", Problem(message, Location(path, mark.line + 1, mark.column + 1))
 
 
-def _too_deep(path: str, at: tuple[int, int], limit: int) -> tuple[str, Problem]:
-    """ME106 for nesting deeper than `limit` at 0-based (line, column) `at`."""
-    return "ME106", Problem(
-        f"nesting is deeper than {limit} levels", Location(path, at[0] + 1, at[1] + 1)
-    )
+class _Mark(Protocol):
+    """A position in the YAML text, as libyaml and PyYAML both report it (0-based)."""
+
+    line: int
+    column: int
 
 
-def _nesting_bound(text: str) -> int:
-    """A cheap upper bound of nesting depth: block levels each need a column or an
-    indicator, flow levels each need a bracket."""
-    longest = max(map(len, text.splitlines()), default=0)
-    brackets = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
-    return 2 * longest + brackets + 2
+@dataclass
+class _Open:
+    """A collection whose end the event stream has not reached yet."""
+
+    mark: _Mark | None
+    anchor: str | None
+    size: int = 1
+    height: int = 1
 
 
-def _deepest_event(text: str, limit: int) -> tuple[int, int] | None:
-    """Where the event stream first nests deeper than `limit`, without composing."""
-    depth = 0
-    parser = _Loader(text)
+def _measure(text: str, limits: Limits, path: str) -> tuple[str, Problem] | None:
+    """The first limit the document breaks, read from the event stream before anything
+    is built: the number of values it expands to (aliases included) and its depth.
+
+    Why: an alias is a pointer, so a 1 KB file can expand to billions of values once
+    anything walks it, and building the node tree of a large file first would cost
+    gigabytes. Streaming stops at the first value over a limit, in constant memory.
+    """
+    anchors: dict[str, tuple[int, int]] = {}
+    stack: list[_Open] = []
+    total = 0
+    parser = _Parser(text)
     try:
         while parser.check_event():
             event = parser.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                anchors.clear()
+                continue
             if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limit and event.start_mark is not None:
-                    return (event.start_mark.line, event.start_mark.column)
+                size, height = 1, 1
+                if len(stack) + 1 > limits.max_depth:
+                    return _too_deep(path, event.start_mark, limits.max_depth)
+                stack.append(_Open(event.start_mark, event.anchor))
             elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+                done = stack.pop()
+                if done.anchor is not None:
+                    anchors[done.anchor] = (done.size, done.height)
+                _add(stack, done.size, done.height)
+                continue
+            elif isinstance(event, yaml.AliasEvent):
+                looping = next((o for o in stack if o.anchor == event.anchor), None)
+                if looping is not None:
+                    return "ME106", Problem(
+                        "an alias refers to its own anchor", _at(looping.mark, path)
+                    )
+                size, height = anchors.get(event.anchor or "", (1, 0))
+                if len(stack) + height > limits.max_depth:
+                    return _too_deep(path, event.start_mark, limits.max_depth)
+                _add(stack, size, height)
+            elif isinstance(event, yaml.ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (1, 0)
+                _add(stack, 1, 0)
+            else:
+                continue
+            total += size
+            if total > limits.max_yaml_nodes:
+                return "ME106", Problem(
+                    f"the document expands to more than {limits.max_yaml_nodes:,} values"
+                    " (through aliases or sheer size)",
+                    _at(event.start_mark, path),
+                )
     finally:
         parser.dispose()
     return None
 
 
-def _children(node: CollectionNode) -> list[Node]:
-    if isinstance(node, MappingNode):
-        return [child for pair in node.value for child in pair]
-    return list(node.value)
+def _add(stack: list[_Open], size: int, height: int) -> None:
+    """Count a finished value (`size` values, `height` levels) in its parent collection."""
+    if stack:
+        stack[-1].size += size
+        stack[-1].height = max(stack[-1].height, height + 1)
 
 
-def _measure(root: Node, limits: Limits, path: str) -> tuple[str, Problem] | None:
-    """Count the nodes the document expands to (aliases included) and its depth.
-
-    Why: an alias is a pointer, so a 1 KB file can expand to billions of values once
-    anything walks it; this count stays linear in the file by memoising shared nodes.
-    """
-    sizes: dict[int, tuple[int, int]] = {}
-    active: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if not isinstance(node, CollectionNode) or (not done and id(node) in sizes):
-            continue
-        if done:
-            active.discard(id(node))
-            size, depth = 1, 0
-            for child in _children(node):
-                child_size, child_depth = sizes.get(id(child), (1, 0))
-                size += child_size
-                depth = max(depth, child_depth)
-            sizes[id(node)] = (size, depth + 1)
-            if size > limits.max_yaml_nodes:
-                return "ME106", Problem(_TOO_MANY.format(limits.max_yaml_nodes), _at(node, path))
-            continue
-        if id(node) in active:
-            return "ME106", Problem("an alias refers to its own anchor", _at(node, path))
-        active.add(id(node))
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
-    if sizes.get(id(root), (1, 0))[1] > limits.max_depth:
-        return _too_deep(path, _deep_mark(root, sizes, limits.max_depth), limits.max_depth)
-    return None
+def _too_deep(path: str, mark: _Mark | None, limit: int) -> tuple[str, Problem]:
+    return "ME106", Problem(f"nesting is deeper than {limit} levels", _at(mark, path))
 
 
-def _measure_tree(root: Node, limits: Limits, path: str) -> tuple[str, Problem] | None:
-    """Node count and depth of a document without aliases, in one walk."""
-    count = 1
-    stack: list[tuple[Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if not isinstance(node, CollectionNode):
-            continue
-        if depth > limits.max_depth:
-            return _too_deep(path, (node.start_mark.line, node.start_mark.column), limits.max_depth)
-        if isinstance(node, MappingNode):
-            count += 2 * len(node.value)
-            for key, value in node.value:
-                if isinstance(value, CollectionNode):
-                    stack.append((value, depth + 1))
-                if isinstance(key, CollectionNode):
-                    stack.append((key, depth + 1))
-        else:
-            count += len(node.value)
-            stack.extend((child, depth + 1) for child in node.value)
-        if count > limits.max_yaml_nodes:
-            return "ME106", Problem(_TOO_MANY.format(limits.max_yaml_nodes), _at(node, path))
-    return None
-
-
-def _deep_mark(node: Node, sizes: dict[int, tuple[int, int]], limit: int) -> tuple[int, int]:
-    """The first node below `node` that lies deeper than `limit`."""
-    for _ in range(limit):
-        if not isinstance(node, CollectionNode):
-            break
-        node = max(_children(node), key=lambda child: sizes.get(id(child), (1, 0))[1])
-    return (node.start_mark.line, node.start_mark.column)
-
-
-def _at(node: Node, path: str) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+def _at(mark: _Mark | None, path: str) -> Location:
+    return Location(path) if mark is None else Location(path, mark.line + 1, mark.column + 1)

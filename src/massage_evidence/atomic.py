@@ -6,32 +6,58 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
 
+# Long enough to recognise the file, short enough that the temporary name fits in 255 bytes.
+_NAME_IN_TEMPORARY = 64
 
-def write_atomic(path: Path, text: str) -> None:
+
+def write_atomic(path: Path, text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename.
 
     Why: a run that fails half-way (a full disk, a killed CI job) must not leave a
-    truncated report that looks complete.
+    truncated report that looks complete, and must never touch its `inputs`. A symbolic
+    link at `path` is replaced, never written through: in a checkout of a pull request
+    it could point anywhere. A character device or named pipe (`/dev/null`, a FIFO)
+    cannot be renamed over, so it is written directly.
 
     Raises:
-        OutputError: the file could not be written; nothing was left behind.
+        OutputError: the file could not be written, or is one of `inputs`; nothing was
+            left behind.
     """
+    for source in inputs:
+        if _same_file(path, source):
+            raise OutputError(
+                f"cannot write {str(path)!r}: it is an input of this run"
+                f" ({os.fspath(source)!r}); choose another output file"
+            )
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        found = path.lstat()
     except FileNotFoundError:
-        mode = 0o644
+        found = None
     except OSError as error:
-        raise OutputError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        raise _failed(path, error) from None
+    if found is not None and _is_device(found.st_mode):
+        _write_directly(path, text)
+        return
+    if found is not None and stat.S_ISLNK(found.st_mode) and _links_to_device(path):
+        raise OutputError(
+            f"cannot write {str(path)!r}: it is a symbolic link to a device or pipe; give"
+            " a regular file, or leave out the output option to print the result"
+        )
+    if found is not None and not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
+        raise OutputError(f"cannot write {str(path)!r}: it is not a regular file")
+    regular = found is not None and stat.S_ISREG(found.st_mode)
+    mode = stat.S_IMODE(found.st_mode) if found is not None and regular else 0o644
     try:
         handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            dir=path.parent, prefix=f".{path.name[:_NAME_IN_TEMPORARY]}.", suffix=".tmp"
         )
     except OSError as error:
-        raise OutputError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        raise _failed(path, error) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
@@ -39,7 +65,41 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(stream.fileno())
         Path(temporary).chmod(mode)
         Path(temporary).replace(path)
-    except OSError as error:
+    except BaseException as error:  # an interrupt too: never leave the temporary file
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
-        raise OutputError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        if isinstance(error, OSError):
+            raise _failed(path, error) from None
+        raise
+
+
+def _write_directly(path: Path, text: str) -> None:
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise _failed(path, error) from None
+
+
+def _same_file(path: Path, other: str | os.PathLike[str]) -> bool:
+    try:
+        return path.samefile(other)
+    except OSError:  # either does not exist, so they cannot be the same file
+        return False
+
+
+def _is_device(mode: int) -> bool:
+    """A character device or a pipe: written in place, since a rename would replace it."""
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _links_to_device(link: Path) -> bool:
+    try:
+        mode = link.stat().st_mode
+    except OSError:  # a dangling link is replaced like a missing file
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _failed(path: Path, error: OSError) -> OutputError:
+    return OutputError(f"cannot write {str(path)!r}: {error.strerror or error}")

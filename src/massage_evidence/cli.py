@@ -12,17 +12,87 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .limits import DEFAULT_LIMITS, MAX_SAFE_DEPTH
+
 if TYPE_CHECKING:
     from .config import Config
+    from .limits import Limits
     from .models import Corpus
 
 PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
 FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
+_INPUT_OPTIONS = "massage_evidence.input_options"
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def input_options(command: _Command) -> _Command:
+    """Add the options that bound what a command reads; `_input_policy` collects them.
+
+    Why: every command that loads a claims file takes the same limits, and a command
+    line that sets them must win over pyproject.toml (which a pull request can change).
+    """
+    limits = DEFAULT_LIMITS
+    options = (
+        (
+            "--max-file-size",
+            str,
+            "SIZE",
+            "Refuse input files larger than SIZE: bytes, or e.g. 256MiB."
+            f" [default: {limits.max_file_bytes // 2**20}MiB]",
+        ),
+        (
+            "--max-yaml-nodes",
+            int,
+            "N",
+            "Refuse a claims file that expands to more than N YAML values, aliases"
+            f" included. [default: {limits.max_yaml_nodes}]",
+        ),
+        (
+            "--max-depth",
+            int,
+            "N",
+            f"Refuse YAML nested deeper than N levels (N up to {MAX_SAFE_DEPTH})."
+            f" [default: {limits.max_depth}]",
+        ),
+        (
+            "--max-items",
+            int,
+            "N",
+            f"Refuse more than N claims, or N bibliography entries. [default: {limits.max_items}]",
+        ),
+    )
+    command = click.option(
+        "--allow-outside-root/--no-allow-outside-root",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Read documents and bibliographies outside the claims file's repository"
+        " (trusted claims files only). [default: no]",
+    )(command)
+    for name, kind, metavar, text in reversed(options):
+        command = click.option(
+            name, type=kind, metavar=metavar, expose_value=False, callback=_remember, help=text
+        )(command)
+    return command
+
+
+def _remember(context: click.Context, parameter: click.Parameter, value: object) -> None:
+    if value is not None and parameter.name is not None:
+        context.meta.setdefault(_INPUT_OPTIONS, {})[parameter.name] = value
+
+
+def _input_policy(config: Config) -> tuple[Limits, bool]:
+    """The limits and the outside-root permission: the command line's, else the config's."""
+    given = dict(click.get_current_context().meta.get(_INPUT_OPTIONS, {}))
+    allow = bool(given.pop("allow_outside_root", config.allow_outside_root))
+    settings = {name.replace("_", "-"): value for name, value in given.items()}
+    return config.limits.override(settings, origin="--{}"), allow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,6 +127,7 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the findings to FILE instead of standard output.",
 )
+@input_options
 def validate(
     claims: Path | None,
     fmt: str,
@@ -69,16 +140,17 @@ def validate(
 
     CLAIMS defaults to `claims` under [tool.massage-evidence] in the nearest
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
-    `ignore` and `strict`; options given here win.
+    `ignore`, `strict`, the limits and `allow-outside-root`; options given here win.
     """
     from .formats import FORMATTERS, Report
-    from .validation import Selection, check
+    from .validation import Selection, check_with_inputs
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
-    findings = check(path, selection=selection)
-    report = Report(findings, selection.rules(), strict or config.strict)
-    _emit(FORMATTERS[fmt](report), output)
+    limits, allow = _input_policy(config)
+    checked = check_with_inputs(path, selection=selection, limits=limits, allow_outside_root=allow)
+    report = Report(checked.findings, selection.rules(), strict or config.strict)
+    _emit(FORMATTERS[fmt](report), output, checked.inputs)
     return 1 if report.failed else 0
 
 
@@ -129,6 +201,7 @@ def rules(fmt: str) -> int:
     show_default=True,
     help="Citation style of the references.",
 )
+@input_options
 def report(
     claims: Path | None, fmt: str, output: Path | None, templates: Path | None, style: str
 ) -> int:
@@ -142,7 +215,7 @@ def report(
     corpus = _load(claims)
     if corpus is None:
         return 1
-    _emit(render(corpus, fmt, style=style, templates=templates), output)
+    _emit(render(corpus, fmt, style=style, templates=templates), output, corpus.input_paths)
     return 0
 
 
@@ -166,6 +239,7 @@ def report(
     type=click.Path(path_type=Path, exists=True, file_okay=False),
     help="Folder of templates that replace packaged ones by name.",
 )
+@input_options
 def annotate(
     arguments: tuple[str, ...], output: Path, report_url: str, templates: Path | None
 ) -> int:
@@ -192,9 +266,8 @@ def annotate(
             raise click.UsageError(f"unknown document {name!r}{hint}")
     for name in names or tuple(corpus.documents):
         target = output / f"{name}.html"
-        write_atomic(
-            target, render_document(corpus, name, report_href=report_url, templates=templates)
-        )
+        page = render_document(corpus, name, report_href=report_url, templates=templates)
+        write_atomic(target, page, inputs=corpus.input_paths)
         click.echo(f"wrote {target}", err=True)
     return 0
 
@@ -222,6 +295,7 @@ EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact"
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the export to FILE instead of standard output.",
 )
+@input_options
 def export(
     claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
 ) -> int:
@@ -259,7 +333,7 @@ def export(
     if report.failed:
         click.echo(as_text(report), err=True, nl=False)
         return 1
-    _emit(make(corpus), output)
+    _emit(make(corpus), output, corpus.input_paths)
     return 0
 
 
@@ -293,6 +367,7 @@ def schema() -> int:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the diff to FILE instead of standard output.",
 )
+@input_options
 def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     """Show what changed in the evidence from OLD_CLAIMS to NEW_CLAIMS: claims added and
     removed, certainty and verdict changes, stance changes, references added and removed,
@@ -307,7 +382,8 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     if before is None or after is None:
         return 1
     changes = diff_corpora(before, after)
-    _emit(diff_markdown(changes) if fmt == "md" else diff_json(changes), output)
+    text = diff_markdown(changes) if fmt == "md" else diff_json(changes)
+    _emit(text, output, before.input_paths + after.input_paths)
     return 0
 
 
@@ -317,9 +393,10 @@ def _load(claims: Path | None) -> Corpus | None:
     from .formats import Report, as_text
     from .loading import load
 
-    path, _ = _claims_and_config(claims)
+    path, config = _claims_and_config(claims)
+    limits, allow = _input_policy(config)
     try:
-        return load(path)
+        return load(path, limits=limits, allow_outside_root=allow)
     except LoadError as error:
         click.echo(as_text(Report(error.findings)), err=True, nl=False)
         return None
@@ -342,13 +419,14 @@ def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     return path, config
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
+    """Print `text`, or write it atomically to `output`, never over one of `inputs`."""
     if output is None:
         click.echo(text, nl=False)
         return
     from .atomic import write_atomic
 
-    write_atomic(output, text)
+    write_atomic(output, text, inputs=inputs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,10 @@
 """Configuration from `[tool.massage-evidence]` in the nearest pyproject.toml.
 
 Keys: `claims` (path of the claims file, relative to the pyproject.toml), `select`,
-`ignore` (lists of codes, prefixes or names) and `strict` (boolean). Options on the
-command line win over the file.
+`ignore` (lists of codes, prefixes or names), `strict` (boolean), the input limits
+`max-file-size` (bytes, or a size such as "256MiB"), `max-yaml-nodes`, `max-depth` and
+`max-items`, and `allow-outside-root` (boolean). Options on the command line win over
+the file.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import did_you_mean
+from .limits import DEFAULT_LIMITS, SETTINGS, Limits
 from .validation import Selection
 
 _TABLE = "massage-evidence"
-_KEYS = ("claims", "select", "ignore", "strict")
+_KEYS = ("claims", "select", "ignore", "strict", *SETTINGS, "allow-outside-root")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,8 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     strict: bool = False
+    limits: Limits = DEFAULT_LIMITS
+    allow_outside_root: bool = False
 
 
 def find_config(start: Path) -> Config:
@@ -65,18 +70,25 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     claims = table.get("claims")
     if claims is not None and not isinstance(claims, str):
         raise ConfigError(f"{where}: 'claims' must be a path")
-    strict = table.get("strict", False)
-    if not isinstance(strict, bool):
-        raise ConfigError(f"{where}: 'strict' must be true or false")
     select, ignore = _codes(table, "select", where), _codes(table, "ignore", where)
     Selection.of(select, ignore, origin=f"{where} {{}}")  # unknown codes fail here, located
+    limits = {name: table[name] for name in SETTINGS if name in table}
     return Config(
         source=path,
         claims=path.parent / claims if claims is not None else None,
         select=select,
         ignore=ignore,
-        strict=strict,
+        strict=_flag(table, "strict", where),
+        limits=DEFAULT_LIMITS.override(limits, origin=f"{where} {{}}"),
+        allow_outside_root=_flag(table, "allow-outside-root", where),
     )
+
+
+def _flag(table: dict[str, Any], key: str, where: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false")
+    return value
 
 
 def _codes(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ kept on the corpus and reported with the rule findings.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ._bibtex import parse_bibtex
+from ._bibtex import block_past, parse_bibtex
 from ._schema import schema_problems
 from ._yaml import parse_yaml
 from .errors import LoadError
@@ -25,8 +26,16 @@ from .rules import stamp
 Coded = tuple[str, Problem]
 
 
-def load(claims_path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Corpus:
+def load(
+    claims_path: str | os.PathLike[str],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_outside_root: bool = False,
+) -> Corpus:
     """Load a claims file with its bibliography and documents.
+
+    A bibliography or document outside the claims file's repository root (see
+    `repository_root`) is not read but reported (ME107), unless `allow_outside_root`.
 
     Raises:
         LoadError: the claims file cannot be read or is not a valid claims file; its
@@ -43,7 +52,8 @@ def load(claims_path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
     data = parsed.data
     claims = data.get("claims") if isinstance(data, dict) else None
     if isinstance(claims, list) and len(claims) > limits.max_items:
-        raise _load_error([_too_many("claims", limits, parsed.locator.locate("claims"))])
+        at = parsed.locator.locate("claims", limits.max_items)
+        raise _load_error([_too_many("claims", limits, at)])
     try:
         corpus = Corpus.model_validate(data)
     except ValidationError as error:
@@ -51,22 +61,24 @@ def load(claims_path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
         raise _load_error([("ME102", problem) for problem in violations]) from None
     corpus._path = display
     corpus._locator = parsed.locator
-    kept = _attach_bibliography(corpus, path.parent, limits)
-    kept += _attach_documents(corpus, path.parent, limits)
+    reader = _Reader(limits, None if allow_outside_root else repository_root(path))
+    kept = _attach_bibliography(corpus, path.parent, reader)
+    kept += _attach_documents(corpus, path.parent, reader)
     corpus._load_problems = tuple(kept)
     return corpus
 
 
-def _attach_bibliography(corpus: Corpus, folder: Path, limits: Limits) -> list[Coded]:
+def _attach_bibliography(corpus: Corpus, folder: Path, reader: _Reader) -> list[Coded]:
     path = folder / corpus.bibliography
     corpus._bibliography_path = display_path(path)
     named_at = corpus.locate("bibliography") if "bibliography" in corpus.model_fields_set else None
-    text = read_text(path, named_at or Location(corpus.bibliography_path), limits)
+    text = reader.read(path, corpus.bibliography, named_at or Location(corpus.bibliography_path))
     if isinstance(text, tuple):
         return [text]
+    over = block_past(text, reader.limits.max_items, corpus.bibliography_path)
+    if over is not None:
+        return [_too_many("references", reader.limits, over)]
     entries, problems = parse_bibtex(text, corpus.bibliography_path)
-    if len(entries) > limits.max_items:
-        return [_too_many("references", limits, Location(corpus.bibliography_path))]
     references: dict[str, Reference] = {}
     for entry in entries:
         references.setdefault(entry.key, entry)
@@ -76,17 +88,54 @@ def _attach_bibliography(corpus: Corpus, folder: Path, limits: Limits) -> list[C
     return problems
 
 
-def _attach_documents(corpus: Corpus, folder: Path, limits: Limits) -> list[Coded]:
+def _attach_documents(corpus: Corpus, folder: Path, reader: _Reader) -> list[Coded]:
     problems: list[Coded] = []
     for name, document in corpus.documents.items():
         path = folder / document.path
         document._display_path = display_path(path)
-        text = read_text(path, corpus.locate("documents", name, "path"), limits)
+        text = reader.read(path, document.path, corpus.locate("documents", name, "path"))
         if isinstance(text, tuple):
             problems.append(text)
         else:
             document._text = text
     return problems
+
+
+def repository_root(claims_path: Path) -> Path:
+    """The folder that bibliography and document paths must stay in: the nearest folder
+    at or above the claims file's real location that holds `.git` (a folder in a clone,
+    a file in a worktree), else the claims file's own folder."""
+    folder = claims_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return folder
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads the files a claims file names, within the limits and (when set) the root."""
+
+    limits: Limits
+    root: Path | None
+
+    def read(self, path: Path, written: str, named_at: Location) -> str | Coded:
+        """The text of `path` (written as `written` in claims.yaml), or why it is not read."""
+        if self.root is not None:
+            try:
+                real = path.resolve()
+            except (OSError, RuntimeError, ValueError):  # a link loop, a NUL: read_text says so
+                real = self.root
+            if not real.is_relative_to(self.root):
+                via = ""
+                if Path(os.path.normpath(path.absolute())).is_relative_to(self.root):
+                    via = f" through a symbolic link to {str(real)!r}"
+                return "ME107", Problem(
+                    f"{written!r} leads{via} outside the repository root {str(self.root)!r}"
+                    " and is not read; move it inside, or allow it with --allow-outside-root",
+                    named_at,
+                )
+        return read_text(path, named_at, self.limits)
 
 
 def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
@@ -110,6 +159,8 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
         return "ME105", Problem(f"{shown!r} does not exist", named_at)
     except OSError as error:
         return "ME105", Problem(f"{shown!r} cannot be read: {error.strerror or error}", named_at)
+    except ValueError:  # the path holds a NUL character, which no file system accepts
+        return "ME105", Problem(f"{shown!r} is not a valid path (it holds a NUL)", named_at)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -132,7 +183,9 @@ def display_path(path: Path) -> str:
 
 
 def _too_many(what: str, limits: Limits, at: Location) -> Coded:
-    return "ME106", Problem(f"more than {limits.max_items:,} {what}", at)
+    return "ME106", Problem(
+        f"more than {limits.max_items:,} {what}; the first one over the limit is here", at
+    )
 
 
 def _load_error(problems: list[Coded]) -> LoadError:

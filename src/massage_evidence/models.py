@@ -229,6 +229,12 @@ class Corpus(_Model):
         return self._load_problems
 
     @property
+    def input_paths(self) -> tuple[str, ...]:
+        """The claims file, the bibliography and the documents, as findings show them."""
+        documents = (document.display_path for document in self.documents.values())
+        return (self._path, self._bibliography_path, *documents)
+
+    @property
     def bibliography_read(self) -> bool:
         """Whether the bibliography could be read (else citations cannot be checked)."""
         return self._bibliography_read

@@ -87,19 +87,46 @@ def validate(corpus: Corpus, *, selection: Selection | None = None) -> list[Find
     return sort_findings(findings)
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The findings for a claims file and the files read to find them.
+
+    Why: an output file must never replace one of the inputs of the run.
+    """
+
+    findings: list[Finding]
+    inputs: tuple[str, ...]
+
+
+def check_with_inputs(
+    claims_path: str | os.PathLike[str],
+    *,
+    selection: Selection | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_outside_root: bool = False,
+) -> Checked:
+    """`check`, also giving the files it read (only the claims file when loading stops)."""
+    chosen = selection or Selection()
+    try:
+        corpus = load(claims_path, limits=limits, allow_outside_root=allow_outside_root)
+    except LoadError as error:
+        findings = [f for f in error.findings if chosen.includes(get_rule(f.code))]
+        return Checked(findings, (os.fspath(claims_path),))
+    return Checked(validate(corpus, selection=chosen), corpus.input_paths)
+
+
 def check(
     claims_path: str | os.PathLike[str],
     *,
     selection: Selection | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_outside_root: bool = False,
 ) -> list[Finding]:
     """Load and validate a claims file; never raises for bad input.
 
-    Problems that stop loading come back as findings like any other.
+    Problems that stop loading come back as findings like any other. Files outside the
+    claims file's repository are not read (ME107) unless `allow_outside_root`.
     """
-    chosen = selection or Selection()
-    try:
-        corpus = load(claims_path, limits=limits)
-    except LoadError as error:
-        return [f for f in error.findings if chosen.includes(get_rule(f.code))]
-    return validate(corpus, selection=chosen)
+    return check_with_inputs(
+        claims_path, selection=selection, limits=limits, allow_outside_root=allow_outside_root
+    ).findings

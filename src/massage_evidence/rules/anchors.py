@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..anchoring import Coverage, anchor_index, reads_like_claim, sentences
+from ..anchoring import Coverage, Lines, anchor_index, reads_like_claim, sentences
 from ..findings import Location, Problem, Severity, did_you_mean
 from ..models import Corpus
 from . import rule
@@ -99,7 +99,8 @@ def anchor_ambiguous(corpus: Corpus) -> Iterator[Problem]:
         if count > 1:
             claim = corpus.claims[found.claim_index]
             text = corpus.documents[found.anchor.document].text or ""
-            lines = ", ".join(str(text.count("\n", 0, start) + 1) for start, _ in found.match.spans)
+            positions = Lines(text)
+            lines = ", ".join(str(positions.at(start)[0]) for start, _ in found.match.spans)
             yield Problem(
                 f"claim {claim.id!r}: quote {_excerpt(found.anchor.exact)!r} occurs {count}"
                 f" times in document {found.anchor.document!r} (lines {lines});"
@@ -139,13 +140,13 @@ def unannotated_claim(corpus: Corpus) -> Iterator[Problem]:
         if text is None:
             continue
         covered = Coverage(index.spans(name))
+        positions = Lines(text)
         for sentence in sentences(text):
             if not reads_like_claim(sentence.text) or covered.overlaps(
                 sentence.start, sentence.end
             ):
                 continue
-            line = text.count("\n", 0, sentence.start) + 1
-            column = sentence.start - (text.rfind("\n", 0, sentence.start) + 1) + 1
+            line, column = positions.at(sentence.start)
             yield Problem(
                 f"sentence {_excerpt(sentence.text)!r} reads like a benefit claim but no claim"
                 f" anchors it; anchor it, or list it under documents.{name}.not_claims",

@@ -130,3 +130,28 @@ load_rule(
     Fix: remove the aliases, or raise the limit if the input is genuinely that large.
     """,
 )
+
+load_rule(
+    "ME107",
+    "path-outside-root",
+    Severity.ERROR,
+    """A document or bibliography path leads outside the claims file's repository.
+
+    Why: claims files arrive in pull requests from strangers, and CI prints what it reads
+    in findings and reports. A path such as `../../.ssh/id_rsa`, an absolute path or a
+    symbolic link that points out of the repository would expose files of the machine
+    that runs the check. The root is the nearest folder above the claims file that holds
+    `.git`, else the claims file's own folder; such a file is not read.
+
+    Example:
+        bibliography: /home/runner/.netrc
+        documents:
+          wellness:
+            path: ../../secrets/article.txt
+
+    Fix: keep the files in the repository and name them by relative paths, e.g.
+    `path: ../seeds/article.txt` from `data/claims.yaml`. When the files are meant to
+    live elsewhere, and the claims file is trusted, pass `--allow-outside-root` (or set
+    `allow-outside-root = true` under `[tool.massage-evidence]`).
+    """,
+)

@@ -1,0 +1,255 @@
+"""Output files: written whole or not at all, never over an input, never through a link.
+
+Failures are real ones: a missing folder, a file where a folder should be, a read-only
+folder, a full filesystem, the kernel's file-size limit, and the /dev/full device.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from massage_evidence.cli import main
+
+from .conftest import MINIMAL_CLAIMS, Project
+
+VALIDATE = ("validate", "claims.yaml", "--format", "json")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_parent_is_a_file(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file where the output's folder should be: exit 2, one line, nothing left."""
+    assert run(capsys, *VALIDATE, "-o", "refs.bib/out.json") == (
+        2,
+        "",
+        "massage-evidence: error: cannot write 'refs.bib/out.json': Not a directory\n",
+    )
+    assert listing(minimal.root) == ["claims.yaml", "refs.bib"]
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="running as root: permission bits do not stop root's writes"
+)
+def test_read_only_folder(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder without write permission: exit 2, one line, the old file untouched."""
+    minimal.write("out/report.json", "old")
+    (minimal.root / "out").chmod(0o555)
+    try:
+        assert run(capsys, *VALIDATE, "-o", "out/report.json") == (
+            2,
+            "",
+            "massage-evidence: error: cannot write 'out/report.json': Permission denied\n",
+        )
+        assert listing(minimal.root / "out") == ["report.json"]
+        assert (minimal.root / "out/report.json").read_text() == "old"
+    finally:
+        (minimal.root / "out").chmod(0o755)
+
+
+FULL_DISK = """
+mount -t tmpfs -o size=4k tmpfs "$1" || exit 99
+printf old > "$1/report.json"
+"$2" -m massage_evidence validate claims.yaml --format json -o "$1/report.json" 2>&1
+echo "status $?"
+ls -A "$1"
+cat "$1/report.json"
+"""
+
+
+def test_full_filesystem(minimal: Project) -> None:
+    """A real full filesystem (a one-page tmpfs in a user namespace): exit 2, one line,
+    the old report intact and no temporary file left."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    (minimal.root / "out").mkdir()
+    namespace = [unshare, "--user", "--map-root-user", "--mount"]
+    child = subprocess.run(
+        [*namespace, "sh", "-c", FULL_DISK, "sh", str(minimal.root / "out"), sys.executable],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=minimal.root,
+    )
+    if child.returncode != 0 or child.stdout.startswith("status 99"):
+        pytest.skip(f"cannot mount a tmpfs in a user namespace here: {child.stderr.strip()}")
+    out = minimal.root / "out" / "report.json"
+    assert child.stdout == (
+        f"massage-evidence: error: cannot write {str(out)!r}: No space left on device\n"
+        "status 2\n"
+        "report.json\n"
+        "old"
+    )
+
+
+def test_file_size_limit_of_the_kernel(minimal: Project) -> None:
+    """A write cut short by RLIMIT_FSIZE (as `ulimit -f` sets it): exit 2, one line, the
+    old report intact and no temporary file left."""
+    minimal.write("report.json", "old")
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, resource.RLIM_INFINITY))
+
+    child = subprocess.run(
+        [sys.executable, "-m", "massage_evidence", *VALIDATE, "-o", "report.json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=minimal.root,
+        preexec_fn=small_files,  # the child has no threads yet, so this is safe
+    )
+    assert (child.returncode, child.stdout, child.stderr) == (
+        2,
+        "",
+        "massage-evidence: error: cannot write 'report.json': File too large\n",
+    )
+    assert listing(minimal.root) == ["claims.yaml", "refs.bib", "report.json"]
+    assert (minimal.root / "report.json").read_text() == "old"
+
+
+def test_dev_full(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/full is written in place (a device cannot be renamed over): ENOSPC, exit 2,
+    and the device is still a device."""
+    assert run(capsys, *VALIDATE, "-o", "/dev/full") == (
+        2,
+        "",
+        "massage-evidence: error: cannot write '/dev/full': No space left on device\n",
+    )
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+
+
+def test_named_pipe_is_written_in_place(
+    minimal: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO receives the output and stays a FIFO."""
+    pipe = minimal.root / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        assert run(capsys, "validate", "claims.yaml", "--select", "ME1", "-o", "pipe")[0] == 0
+        assert os.read(reader, 1000) == b"no problems found\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_link_at_the_output_is_replaced_not_followed(
+    minimal: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symbolic link committed where the report goes is replaced; its target is kept."""
+    victim = minimal.write("victim.txt", "keep me")
+    (minimal.root / "report.txt").symlink_to(victim)
+    assert run(capsys, "validate", "claims.yaml", "--select", "ME1", "-o", "report.txt")[0] == 0
+    assert not (minimal.root / "report.txt").is_symlink()
+    assert (minimal.root / "report.txt").read_text() == "no problems found\n"
+    assert victim.read_text() == "keep me"
+
+
+def test_link_to_a_device_is_refused(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link to a device (e.g. /dev/stdout) is neither followed nor replaced."""
+    (minimal.root / "report.txt").symlink_to("/dev/null")
+    assert run(capsys, *VALIDATE, "-o", "report.txt") == (
+        2,
+        "",
+        "massage-evidence: error: cannot write 'report.txt': it is a symbolic link to a"
+        " device or pipe; give a regular file, or leave out the output option to print"
+        " the result\n",
+    )
+    assert (minimal.root / "report.txt").readlink() == Path("/dev/null")
+
+
+@pytest.mark.parametrize(
+    ("output", "named"),
+    [
+        ("claims.yaml", "claims.yaml"),
+        ("refs.bib", "refs.bib"),
+        ("texts/../article.txt", "article.txt"),
+        ("alias.txt", "article.txt"),
+    ],
+)
+def test_never_over_an_input(
+    minimal: Project, capsys: pytest.CaptureFixture[str], output: str, named: str
+) -> None:
+    """The claims file, the bibliography or a document (by any name, a link included)
+    is never an output: exit 2, one line, the input untouched."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS + "documents:\n  a:\n    path: article.txt\n")
+    minimal.write("article.txt", "Text.\n")
+    (minimal.root / "texts").mkdir()
+    (minimal.root / "alias.txt").symlink_to("article.txt")
+    before = {name: (minimal.root / name).read_bytes() for name in ("claims.yaml", "refs.bib")}
+    assert run(capsys, *VALIDATE, "-o", output) == (
+        2,
+        "",
+        f"massage-evidence: error: cannot write {output!r}: it is an input of this run"
+        f" ({named!r}); choose another output file\n",
+    )
+    assert {name: (minimal.root / name).read_bytes() for name in before} == before
+    assert (minimal.root / "article.txt").read_text() == "Text.\n"
+    assert listing(minimal.root) == ["alias.txt", "article.txt", "claims.yaml", "refs.bib", "texts"]
+
+
+def test_long_file_name(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 255-byte name, the most a folder entry takes, is written like any other."""
+    name = "r" * 250 + ".json"
+    assert run(capsys, *VALIDATE, "-o", name)[0] == 1
+    assert listing(minimal.root) == ["claims.yaml", "refs.bib", name]
+
+
+LOADING_COMMANDS = {
+    "report": ["report", "claims.yaml"],
+    "annotate": ["annotate", "claims.yaml"],
+    "export": ["export", "claims.yaml", "--to", "json"],
+    "diff": ["diff", "claims.yaml", "claims.yaml"],
+}
+
+
+@pytest.mark.parametrize("argv", LOADING_COMMANDS.values(), ids=LOADING_COMMANDS)
+def test_every_loading_command_takes_the_limits(
+    valid: Project, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """The --max-* options apply to every command that reads a claims file."""
+    size = (valid.root / "claims.yaml").stat().st_size
+    refused = (
+        f"claims.yaml: ME106 [error] 'claims.yaml' is {size:,} bytes, over the limit of 100\n"
+        "1 error, 0 warnings, 0 info\n"
+    )
+    copies = 2 if argv[0] == "diff" else 1  # diff reads OLD and NEW
+    assert run(capsys, *argv, "--max-file-size", "100")[::2] == (1, refused * copies)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [*LOADING_COMMANDS.values(), ["validate", "claims.yaml"]],
+    ids=[*LOADING_COMMANDS, "validate"],
+)
+def test_every_command_refuses_to_write_over_an_input(
+    valid: Project, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """No command writes over its inputs; annotate's DOCUMENT.html may not be a document."""
+    valid.write("claims.yaml", (valid.root / "claims.yaml").read_text().replace(".txt", ".html"))
+    (valid.root / "article.txt").rename(valid.root / "article.html")
+    before = {path.name: path.read_bytes() for path in valid.root.iterdir()}
+    target = "article.html" if argv[0] == "annotate" else "claims.yaml"
+    option = ["-o", "."] if argv[0] == "annotate" else ["-o", target]
+    assert run(capsys, *argv, *option)[::2] == (
+        2,
+        f"massage-evidence: error: cannot write {target!r}: it is an input of this run"
+        f" ({target!r}); choose another output file\n",
+    )
+    assert {path.name: path.read_bytes() for path in valid.root.iterdir()} == before
