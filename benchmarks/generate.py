@@ -9,7 +9,9 @@ kinds users make (a mistyped key, a wrong certainty, an orphaned quote, an unuse
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -29,6 +31,7 @@ WORDS = [
     *("flow", "recovery", "posture", "adults", "randomised", "review", "evidence"),
     *("outcome", "effect", "short", "term", "function"),
 ]
+KEY = re.compile(r"^@(?!string|preamble|comment)\w+\s*[{(]\s*([^,\s]+)\s*,", re.M | re.I)
 CLAIMS_PER_DOCUMENT = 100
 DEFECT_EVERY = 500
 
@@ -52,16 +55,16 @@ def bibtex(index: int, rng: random.Random) -> str:
     )
 
 
-def claim(index: int, rng: random.Random, references: int) -> tuple[str, str]:
+def claim(index: int, rng: random.Random, keys: list[str]) -> tuple[str, str]:
     """One claim's YAML and the sentence of its document that it anchors."""
     document = f"doc{index // CLAIMS_PER_DOCUMENT}"
     quote = f"claim number {index} says massage {rng.choice(WORDS)} helps"
-    cited = [2 * index, 2 * index + 1, *rng.sample(range(references), rng.randint(0, 2))]
+    cited = [keys[2 * index], keys[2 * index + 1], *rng.sample(keys, rng.randint(0, 2))]
     evidence = "".join(
-        f"      - ref: {'reff' if index % DEFECT_EVERY == 1 and k == 0 else 'ref'}{ref}\n"
+        f"      - ref: {json.dumps('x' + key if index % DEFECT_EVERY == 1 and k == 0 else key)}\n"
         f"        stance: {rng.choice(STANCES)}\n"
         f"        note: {sentence(rng, 6)}.\n"
-        for k, ref in enumerate(cited)
+        for k, key in enumerate(cited)
     )
     reasons = "".join(
         f"      - domain: {domain}\n        steps: {rng.randint(1, 2)}\n"
@@ -82,19 +85,23 @@ def claim(index: int, rng: random.Random, references: int) -> tuple[str, str]:
     return text, quote
 
 
-def generate(claims: int, folder: Path, seed: int = 1) -> Path:
-    """Write claims.yaml, refs.bib and the documents into `folder`; return the claims file."""
+def generate(claims: int, folder: Path, seed: int = 1, bibliography: str | None = None) -> Path:
+    """Write claims.yaml, refs.bib and the documents into `folder`; return the claims file.
+
+    With `bibliography` (BibTeX text), that text is the refs.bib and the claims cite its
+    keys, two new ones per claim; otherwise 2 × `claims` synthetic references are written.
+    """
     rng = random.Random(seed)
-    references = 2 * claims
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "docs").mkdir(exist_ok=True)
-    (folder / "refs.bib").write_text(
-        "".join(bibtex(i, rng) for i in range(references)), encoding="utf-8"
-    )
+    if bibliography is None:
+        bibliography = "".join(bibtex(i, rng) for i in range(2 * claims))
+    keys = list(dict.fromkeys(KEY.findall(bibliography)))
+    (folder / "refs.bib").write_text(bibliography, encoding="utf-8")
     documents: dict[str, list[str]] = {}
     blocks = []
     for index in range(claims):
-        text, quote = claim(index, rng, references)
+        text, quote = claim(index, rng, keys)
         blocks.append(text)
         documents.setdefault(f"doc{index // CLAIMS_PER_DOCUMENT}", []).append(
             f"{sentence(rng, 15).capitalize()}. In short, {quote}."
@@ -103,8 +110,9 @@ def generate(claims: int, folder: Path, seed: int = 1) -> Path:
     for name, lines in documents.items():
         (folder / "docs" / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     studies = "".join(
-        f"  ref{i}:\n    design: {rng.choice(DESIGNS)}\n    participants: {rng.randint(10, 3000)}\n"
-        for i in range(references)
+        f"  {json.dumps(key)}:\n    design: {rng.choice(DESIGNS)}\n"
+        f"    participants: {rng.randint(10, 3000)}\n"
+        for key in keys
     )
     header = (
         "version: 1\ntitle: Synthetic benchmark corpus\nbibliography: refs.bib\n"
@@ -115,6 +123,18 @@ def generate(claims: int, folder: Path, seed: int = 1) -> Path:
     path = folder / "claims.yaml"
     path.write_text(header + "".join(blocks), encoding="utf-8")
     return path
+
+
+def real_bibliography(corpora: Path) -> str:
+    """The four real bibliographies of ../shared/corpora as one text (20,027 entries):
+    plume-bib with its unabbreviated @string set and crossrefs, as its README intends."""
+    plume = corpora / "plume-bib"
+    skip = {"bibstring-abbrev.bib", "bibstring-master.bib", "crossrefs-abbrev.bib"}
+    first = [plume / "bibstring-unabbrev.bib"]
+    rest = sorted(p for p in plume.glob("*.bib") if p.name not in skip | {first[0].name})
+    files = [corpora / "leeper-references.bib", corpora / "tugboat.bib"]
+    files += [corpora / "bbt-unabbreviate-1436-3.bib", *first, *rest]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 
 if __name__ == "__main__":

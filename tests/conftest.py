@@ -132,3 +132,9 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         )
 
     return compare
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets an empty cache folder, never the user's."""
+    monkeypatch.setenv("MASSAGE_EVIDENCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

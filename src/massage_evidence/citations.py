@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -81,9 +82,6 @@ def format_bibliography(references: Sequence[Reference], style: str) -> dict[str
     if style not in STYLES:
         known = ", ".join(sorted(STYLES))
         raise ConfigError(f"unknown citation style {style!r}; known styles: {known}")
-    from citeproc import Citation, CitationItem, CitationStylesBibliography
-    from citeproc.source.json import CiteProcJSON
-
     unique: dict[str, Reference] = {}
     for reference in references:
         unique.setdefault(reference.key, reference)
@@ -93,6 +91,15 @@ def format_bibliography(references: Sequence[Reference], style: str) -> dict[str
         {**item, "id": str(index)}
         for index, item in enumerate(_without_marks(csl_items(unique.values())))
     ]
+    with _lookups_memoised():
+        return _format(style, items, keys)
+
+
+def _format(style: str, items: list[dict[str, Any]], keys: list[str]) -> dict[str, FormattedEntry]:
+    """Format CSL items numbered as `keys` in order; see `format_bibliography`."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON
+
     bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), _FORMATTER)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
@@ -119,6 +126,45 @@ def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         json.dumps(items, ensure_ascii=False).translate(_NO_MARKS)
     )
     return cleaned
+
+
+@contextmanager
+def _lookups_memoised() -> Iterator[None]:
+    """Make citeproc-py answer each structural question about the style once.
+
+    Why: while formatting, it searches the style by XPath (for a macro, an ancestor) and
+    walks it to see whether a group calls a variable, again for every entry; the answers
+    depend only on the style. Remembering them halves the time a large bibliography takes.
+    The elements kept as keys stay alive, so lxml hands out the same proxies for them.
+    """
+    from citeproc import model
+
+    patched = [
+        (cls, name, cls.__dict__[name])
+        for cls in vars(model).values()
+        if isinstance(cls, type)
+        for name in ("xpath_search", "calls_variable")
+        if name in cls.__dict__
+    ]
+    for cls, name, method in patched:
+        setattr(cls, name, _remembered(method))
+    try:
+        yield
+    finally:
+        for cls, name, method in patched:
+            setattr(cls, name, method)
+
+
+def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
+    answers: dict[tuple[Any, ...], Any] = {}
+
+    def remembered(element: Any, *args: Any) -> Any:
+        key = (element, *args)
+        if key not in answers:
+            answers[key] = method(element, *args)
+        return answers[key]
+
+    return remembered
 
 
 def _style(name: str) -> Any:

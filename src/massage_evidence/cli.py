@@ -31,6 +31,23 @@ _INPUT_OPTIONS = "massage_evidence.input_options"
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
 
+def output_option(what: str) -> Callable[[_Command], _Command]:
+    """`-o/--output FILE`: write `what` to FILE (atomically) instead of standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=f"Write {what} to FILE instead of standard output.",
+    )
+
+
+templates_option = click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder of templates that replace packaged ones by name.",
+)
+
+
 def input_options(command: _Command) -> _Command:
     """Add the options that bound what a command reads; `_input_policy` collects them.
 
@@ -122,11 +139,11 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the findings to FILE instead of standard output.",
+    "--no-cache",
+    is_flag=True,
+    help="Check everything again instead of reusing the results of an unchanged corpus.",
 )
+@output_option("the findings")
 @input_options
 def validate(
     claims: Path | None,
@@ -134,6 +151,7 @@ def validate(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    no_cache: bool,
     output: Path | None,
 ) -> int:
     """Run every rule on CLAIMS and report the findings.
@@ -141,14 +159,20 @@ def validate(
     CLAIMS defaults to `claims` under [tool.massage-evidence] in the nearest
     pyproject.toml, else to data/claims.yaml. The same table may set `select`,
     `ignore`, `strict`, the limits and `allow-outside-root`; options given here win.
+    Results are cached in the user's cache folder (MASSAGE_EVIDENCE_CACHE_DIR): an
+    unchanged corpus is not checked again.
     """
+    from .cache import Cache
     from .formats import FORMATTERS, Report
     from .validation import Selection, check_with_inputs
 
     path, config = _claims_and_config(claims)
     selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
     limits, allow = _input_policy(config)
-    checked = check_with_inputs(path, selection=selection, limits=limits, allow_outside_root=allow)
+    cache = None if no_cache else Cache()
+    checked = check_with_inputs(
+        path, selection=selection, limits=limits, allow_outside_root=allow, cache=cache
+    )
     report = Report(checked.findings, selection.rules(), strict or config.strict)
     _emit(FORMATTERS[fmt](report), output, checked.inputs)
     return 1 if report.failed else 0
@@ -183,17 +207,8 @@ def rules(fmt: str) -> int:
     show_default=True,
     help="html: one self-contained page; md: GitHub-flavoured Markdown.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, exists=True, file_okay=False),
-    help="Folder of templates that replace packaged ones by name.",
-)
+@output_option("the report")
+@templates_option
 @click.option(
     "--style",
     type=click.Choice(("apa", "vancouver")),
@@ -234,11 +249,7 @@ def report(
     show_default=True,
     help="Where the report is, relative to the annotated documents.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, exists=True, file_okay=False),
-    help="Folder of templates that replace packaged ones by name.",
-)
+@templates_option
 @input_options
 def annotate(
     arguments: tuple[str, ...], output: Path, report_url: str, templates: Path | None
@@ -289,12 +300,7 @@ EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact"
 @click.option(
     "--author", metavar="NAME", help="claimreview: the organisation publishing the reviews."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the export to FILE instead of standard output.",
-)
+@output_option("the export")
 @input_options
 def export(
     claims: Path | None, fmt: str, url: str | None, author: str | None, output: Path | None
@@ -361,12 +367,7 @@ def schema() -> int:
     show_default=True,
     help="md: GitHub-flavoured Markdown for a pull-request comment.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the diff to FILE instead of standard output.",
-)
+@output_option("the diff")
 @input_options
 def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     """Show what changed in the evidence from OLD_CLAIMS to NEW_CLAIMS: claims added and
@@ -431,12 +432,14 @@ def _emit(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status instead of exiting."""
+    from ._gc import paused_gc
     from .errors import MassageEvidenceError
 
     try:
-        status = cli.main(
-            list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False
-        )
+        with paused_gc():  # a command builds one corpus and exits: no cycles worth collecting
+            status = cli.main(
+                list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False
+            )
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.ctx.get_help(), err=True)
         return 2

@@ -15,8 +15,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ._bibtex import block_past, parse_bibtex
+from ._gc import paused_gc
 from ._schema import schema_problems
 from ._yaml import parse_yaml
+from .cache import Cache
 from .errors import LoadError
 from .findings import Location, Problem, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
@@ -26,13 +28,17 @@ from .rules import stamp
 Coded = tuple[str, Problem]
 
 
+@paused_gc()
 def load(
     claims_path: str | os.PathLike[str],
     *,
     limits: Limits = DEFAULT_LIMITS,
     allow_outside_root: bool = False,
+    cache: Cache | None = None,
 ) -> Corpus:
     """Load a claims file with its bibliography and documents.
+
+    With a `cache`, an unchanged bibliography is not parsed again.
 
     A bibliography or document outside the claims file's repository root (see
     `repository_root`) is not read but reported (ME107), unless `allow_outside_root`.
@@ -62,13 +68,15 @@ def load(
     corpus._path = display
     corpus._locator = parsed.locator
     reader = _Reader(limits, None if allow_outside_root else repository_root(path))
-    kept = _attach_bibliography(corpus, path.parent, reader)
+    kept = _attach_bibliography(corpus, path.parent, reader, cache)
     kept += _attach_documents(corpus, path.parent, reader)
     corpus._load_problems = tuple(kept)
     return corpus
 
 
-def _attach_bibliography(corpus: Corpus, folder: Path, reader: _Reader) -> list[Coded]:
+def _attach_bibliography(
+    corpus: Corpus, folder: Path, reader: _Reader, cache: Cache | None
+) -> list[Coded]:
     path = folder / corpus.bibliography
     corpus._bibliography_path = display_path(path)
     named_at = corpus.locate("bibliography") if "bibliography" in corpus.model_fields_set else None
@@ -78,7 +86,13 @@ def _attach_bibliography(corpus: Corpus, folder: Path, reader: _Reader) -> list[
     over = block_past(text, reader.limits.max_items, corpus.bibliography_path)
     if over is not None:
         return [_too_many("references", reader.limits, over)]
-    entries, problems = parse_bibtex(text, corpus.bibliography_path)
+    shown = corpus.bibliography_path
+    parsed = cache.bibliography(text, shown) if cache is not None else None
+    if parsed is None:
+        parsed = parse_bibtex(text, shown)
+        if cache is not None:
+            cache.store_bibliography(text, shown, *parsed)
+    entries, problems = parsed
     references: dict[str, Reference] = {}
     for entry in entries:
         references.setdefault(entry.key, entry)

@@ -25,6 +25,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from ._gc import paused_gc
 from .errors import RenderError
 from .models import Corpus
 from .views import document_view, report_view
@@ -55,6 +56,7 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     return env
 
 
+@paused_gc()
 def render(
     corpus: Corpus,
     format: str = "html",

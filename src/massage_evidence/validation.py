@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
+from ._gc import paused_gc
+from .cache import Cache
 from .errors import ConfigError, LoadError
 from .findings import Finding, did_you_mean, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
@@ -72,6 +76,7 @@ def _entries(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
     return tuple(entries)
 
 
+@paused_gc()
 def validate(corpus: Corpus, *, selection: Selection | None = None) -> list[Finding]:
     """Every finding of the selected rules, including problems found while loading,
     sorted by path, line, column and code."""
@@ -104,15 +109,39 @@ def check_with_inputs(
     selection: Selection | None = None,
     limits: Limits = DEFAULT_LIMITS,
     allow_outside_root: bool = False,
+    cache: Cache | None = None,
 ) -> Checked:
     """`check`, also giving the files it read (only the claims file when loading stops)."""
     chosen = selection or Selection()
+    claims = _cache_key_text(claims_path) if cache is not None else None
+    options = json.dumps(
+        [[r.code for r in chosen.rules()], asdict(limits), allow_outside_root, str(Path.cwd())]
+    )
+    if cache is not None and claims is not None:
+        hit = cache.findings(claims, options)
+        if hit is not None:
+            return Checked(*hit)
     try:
-        corpus = load(claims_path, limits=limits, allow_outside_root=allow_outside_root)
+        corpus = load(
+            claims_path, limits=limits, allow_outside_root=allow_outside_root, cache=cache
+        )
     except LoadError as error:
         findings = [f for f in error.findings if chosen.includes(get_rule(f.code))]
-        return Checked(findings, (os.fspath(claims_path),))
-    return Checked(validate(corpus, selection=chosen), corpus.input_paths)
+        checked = Checked(findings, (os.fspath(claims_path),))
+    else:
+        checked = Checked(validate(corpus, selection=chosen), corpus.input_paths)
+    if cache is not None and claims is not None:
+        cache.store_findings(claims, options, checked.inputs, checked.findings)
+    return checked
+
+
+def _cache_key_text(claims_path: str | os.PathLike[str]) -> bytes | None:
+    """The claims file's bytes, which key the findings cache; None when unreadable (the
+    run then reports why, uncached)."""
+    try:
+        return Path(claims_path).read_bytes()
+    except OSError:
+        return None
 
 
 def check(
@@ -121,12 +150,19 @@ def check(
     selection: Selection | None = None,
     limits: Limits = DEFAULT_LIMITS,
     allow_outside_root: bool = False,
+    cache: Cache | None = None,
 ) -> list[Finding]:
     """Load and validate a claims file; never raises for bad input.
+
+    With a `cache`, an unchanged corpus is not checked again (see `massage_evidence.cache`).
 
     Problems that stop loading come back as findings like any other. Files outside the
     claims file's repository are not read (ME107) unless `allow_outside_root`.
     """
     return check_with_inputs(
-        claims_path, selection=selection, limits=limits, allow_outside_root=allow_outside_root
+        claims_path,
+        selection=selection,
+        limits=limits,
+        allow_outside_root=allow_outside_root,
+        cache=cache,
     ).findings

@@ -1,0 +1,202 @@
+"""The benchmark: our load, validate, report and export against the cost of parsing.
+
+    python benchmarks/run.py                       # 1k, 10k and 100k claims, and the real corpora
+    python benchmarks/run.py --sizes 1000,10000    # a quicker run
+
+For each size it generates a corpus (cached under benchmarks/.corpora), then times every
+stage in a fresh interpreter (benchmarks/stage.py), in one run so that ratios compare like
+with like on a noisy machine. The floor is bibtexparser and PyYAML's C loader parsing the
+same files. It prints a Markdown table, writes the figures as JSON and draws a scaling plot
+(SVG), and times the command line on the bundled corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from generate import generate, real_bibliography
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+STAGES = ("floor", "load", "validate", "cached", "report", "export")
+
+
+def measure(stage: str, claims: Path, repeat: int, cache: Path) -> dict[str, float]:
+    """The fastest of `repeat` runs of a stage, and the largest peak memory."""
+    runs = []
+    env = {**os.environ, "MASSAGE_EVIDENCE_CACHE_DIR": str(cache)}
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, str(HERE / "stage.py"), stage, str(claims)],
+            capture_output=True, text=True, check=True, env=env,
+        )  # fmt: skip
+        runs.append(json.loads(out.stdout))
+    return {
+        "seconds": min(r["seconds"] for r in runs),
+        "peak_mib": max(r["peak_bytes"] for r in runs) / 2**20,
+    }
+
+
+def corpus(label: str, claims: int, bibliography: str | None = None) -> Path:
+    folder = HERE / ".corpora" / label
+    path = folder / "claims.yaml"
+    if not path.exists():
+        generate(claims, folder, bibliography=bibliography)
+    return path
+
+
+def bench(label: str, claims_file: Path, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as cache:
+        subprocess.run(
+            [sys.executable, str(HERE / "stage.py"), "cached", str(claims_file)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "MASSAGE_EVIDENCE_CACHE_DIR": cache},
+        )  # fmt: skip   (fills the cache; the timed runs below are warm)
+        stages = {stage: measure(stage, claims_file, repeat, Path(cache)) for stage in STAGES}
+    floor = stages["floor"]["seconds"]
+    sizes = {
+        "claims_mib": claims_file.stat().st_size / 2**20,
+        "bib_mib": (claims_file.parent / "refs.bib").stat().st_size / 2**20,
+    }
+    return {"label": label, **sizes, "stages": stages, "ratios": {
+        "validate/floor": stages["validate"]["seconds"] / floor,
+        "cached/validate": stages["cached"]["seconds"] / stages["validate"]["seconds"],
+        "report/validate": stages["report"]["seconds"] / stages["validate"]["seconds"],
+        "report peak/floor peak": stages["report"]["peak_mib"] / stages["floor"]["peak_mib"],
+    }}  # fmt: skip
+
+
+def command_line(repeat: int = 11) -> dict[str, float]:
+    """Median wall time of the real command, interpreter start included."""
+    results = {}
+    for name, argv in {
+        "--version": ["--version"],
+        "validate (bundled corpus)": ["validate", "data/claims.yaml", "--no-cache"],
+    }.items():
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "massage_evidence", *argv],
+                cwd=REPO,
+                capture_output=True,
+                check=False,
+            )
+            times.append(time.perf_counter() - start)
+        results[name] = statistics.median(times)
+    return results
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = (
+        "corpus", "claims.yaml", "refs.bib", "floor", "load", "load + validate", "warm (cached)",
+        "HTML report", "JSON export", "validate / floor", "warm / cold", "report / validate",
+        "peak memory report / floor",
+    )  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for r in results:
+        s = r["stages"]
+        q = r["ratios"]
+        lines.append(
+            f"| {r['label']} | {r['claims_mib']:.1f} MiB | {r['bib_mib']:.1f} MiB | "
+            + " | ".join(f"{s[k]['seconds']:.2f} s" for k in STAGES)
+            + f" | {q['validate/floor']:.2f}× | {q['cached/validate']:.3f}× | "
+            f"{q['report/validate']:.2f}× | {q['report peak/floor peak']:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> None:
+    """Seconds against claims on log-log axes, one line per stage: an SVG, no plotting library."""
+    sized = [r for r in results if str(r["label"]).isdigit()]
+    series = {"floor": "#8c939c", "validate": "#2454a6", "report": "#d55e00", "cached": "#009e73"}
+    width, height, margin = 640, 400, 60
+    xs = [int(str(r["label"])) for r in sized]
+    ys = [r["stages"][k]["seconds"] for r in sized for k in series]
+    lx = (math.log10(min(xs)), math.log10(max(xs)))
+    ly = (math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys))))
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        px = margin + (math.log10(x) - lx[0]) / (lx[1] - lx[0] or 1) * (width - 2 * margin)
+        py = height - margin - (math.log10(y) - ly[0]) / (ly[1] - ly[0]) * (height - 2 * margin)
+        return px, py
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        ' font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">'
+        "Time against corpus size (log-log)</text>",
+    ]
+    for decade in range(ly[0], ly[1] + 1):
+        _, py = point(xs[0], 10**decade)
+        grid = f'x1="{margin}" x2="{width - margin}" y1="{py:.1f}" y2="{py:.1f}"'
+        parts.append(f'<line {grid} stroke="#e5e8ec"/>')
+        parts.append(
+            f'<text x="{margin - 8}" y="{py + 4:.1f}" text-anchor="end">{10**decade:g} s</text>'
+        )
+    for x in xs:
+        px, _ = point(x, 10 ** ly[0])
+        below = height - margin + 18
+        parts.append(f'<text x="{px:.1f}" y="{below}" text-anchor="middle">{x:,} claims</text>')
+    for k, (stage, colour) in enumerate(series.items()):
+        points = [point(x, r["stages"][stage]["seconds"]) for x, r in zip(xs, sized, strict=True)]
+        path_d = " ".join(
+            f"{'M' if i == 0 else 'L'}{px:.1f} {py:.1f}" for i, (px, py) in enumerate(points)
+        )
+        parts.append(f'<path d="{path_d}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        parts += [
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>' for px, py in points
+        ]
+        parts.append(f'<text x="{margin + 10}" y="{46 + 16 * k}" fill="{colour}">{stage}</text>')
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per stage below 100k claims")
+    parser.add_argument("--real", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--plot", type=Path, default=REPO / "docs" / "images" / "scaling.svg")
+    args = parser.parse_args()
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        results.append(
+            bench(str(size), corpus(str(size), size), 1 if size >= 100_000 else args.repeat)
+        )
+        print(table(results[-1:]).splitlines()[-1], flush=True)
+    shared = REPO.parent / "shared" / "corpora"
+    if args.real and shared.is_dir():
+        bib = real_bibliography(shared)
+        results.append(bench("real 20k", corpus("real", 10_000, bib), args.repeat))
+    cli = command_line()
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
+        f" {platform.platform()}"
+    )
+    args.json.write_text(
+        json.dumps({"machine": machine, "corpora": results, "command_line": cli}, indent=2) + "\n"
+    )
+    plot(results, args.plot)
+    print(f"\n{machine}\n\n{table(results)}\n")
+    for name, seconds in cli.items():
+        print(f"massage-evidence {name}: median {seconds:.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

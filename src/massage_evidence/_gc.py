@@ -1,0 +1,25 @@
+"""Pausing the cyclic garbage collector while a corpus is built or checked.
+
+Why: loading a large corpus creates millions of objects that all live on. Python's
+collector would walk all of them again and again as they are created: on a 10,000-claim
+corpus that took two thirds of the load time. None of these objects needs the collector
+to be freed; any cycle made meanwhile is collected once it is switched back on.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Switch the cyclic collector off for the block, and back on if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

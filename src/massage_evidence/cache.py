@@ -1,0 +1,173 @@
+"""A cache of validation results, as ruff keeps one, in the user's cache folder.
+
+Two kinds of entry, both JSON written atomically:
+
+- findings, keyed by the claims file's content, the tool's fingerprint and the options that
+  change findings; an entry lists every other input (bibliography, documents) with its
+  content hash, and is used only when all of them are unchanged;
+- parsed bibliographies, keyed by the BibTeX text, so that editing claims.yaml does not
+  re-parse an unchanged bibliography.
+
+Why: validation runs on every commit; an unchanged corpus should re-validate almost for
+free. A missing, corrupt or stale entry is ignored and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterable
+from functools import cache as memoise
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_atomic
+from .errors import OutputError
+from .findings import Finding, Location, Problem
+from .models import Reference
+
+_FORMAT = 1
+_HASHED_BYTES = 256 * 2**20  # above any input limit a user is likely to set
+_PACKAGE = Path(__file__).parent
+
+
+def default_directory() -> Path:
+    """`$MASSAGE_EVIDENCE_CACHE_DIR`, else `$XDG_CACHE_HOME/massage-evidence`, else
+    `~/.cache/massage-evidence`."""
+    explicit = os.environ.get("MASSAGE_EVIDENCE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "massage-evidence"
+
+
+@memoise
+def fingerprint() -> str:
+    """The tool's version and the state of its installed files: a cache written by any
+    other build of the tool never matches."""
+    from importlib import metadata
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(metadata.version("massage-evidence").encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".j2"}:
+            stat = path.stat()
+            digest.update(
+                f"{path.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+            )
+    return digest.hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    """A short, collision-resistant hash of file contents."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class Cache:
+    """Findings and parsed bibliographies stored under `directory`."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or default_directory()
+
+    def findings(self, claims: bytes, options: str) -> tuple[list[Finding], tuple[str, ...]] | None:
+        """The findings stored for this claims file and options, and the inputs they came
+        from (as findings show them), if every one of those inputs is unchanged."""
+        entry = self._read("findings", self._findings_key(claims, options))
+        if entry is None:
+            return None
+        try:
+            for path, digest in entry["hashes"].items():
+                if _hash_file(Path(path)) != digest:
+                    return None
+            findings = [Finding.model_validate(item) for item in entry["findings"]]
+            return findings, tuple(str(path) for path in entry["inputs"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def store_findings(
+        self, claims: bytes, options: str, inputs: Iterable[str], findings: list[Finding]
+    ) -> None:
+        """Remember the findings of a run and the inputs they came from."""
+        shown = list(inputs)
+        entry = {
+            "inputs": shown,
+            "hashes": {str(Path(path).absolute()): _hash_file(Path(path)) for path in shown},
+            "findings": [finding.model_dump(mode="json") for finding in findings],
+        }
+        self._write("findings", self._findings_key(claims, options), entry)
+
+    def bibliography(
+        self, text: str, path: str
+    ) -> tuple[list[Reference], list[tuple[str, Problem]]] | None:
+        """A parsed bibliography, as `_bibtex.parse_bibtex` returned it for this text."""
+        entry = self._read("bibliography", self._bibliography_key(text, path))
+        if entry is None:
+            return None
+        try:
+            references = []
+            for key, kind, fields, line, column in entry["entries"]:
+                reference = Reference.model_construct(key=key, entry_type=kind, fields=fields)
+                reference._location = Location(path, line, column)
+                references.append(reference)
+            problems = [
+                (code, Problem(message, Location(path, line, column)))
+                for code, message, line, column in entry["problems"]
+            ]
+            return references, problems
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store_bibliography(
+        self,
+        text: str,
+        path: str,
+        references: list[Reference],
+        problems: list[tuple[str, Problem]],
+    ) -> None:
+        """Remember a parsed bibliography."""
+        entry = {
+            "entries": [
+                [r.key, r.entry_type, dict(r.fields), r.location.line, r.location.column]
+                for r in references
+            ],
+            "problems": [
+                [code, p.message, p.location.line, p.location.column] for code, p in problems
+            ],
+        }
+        self._write("bibliography", self._bibliography_key(text, path), entry)
+
+    def _findings_key(self, claims: bytes, options: str) -> str:
+        return content_hash(b"\0".join([fingerprint().encode(), options.encode(), claims]))
+
+    def _bibliography_key(self, text: str, path: str) -> str:
+        return content_hash(b"\0".join([fingerprint().encode(), path.encode(), text.encode()]))
+
+    def _read(self, kind: str, key: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads((self.directory / kind / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("format") == _FORMAT else None
+
+    def _write(self, kind: str, key: str, entry: dict[str, Any]) -> None:
+        """Store an entry; a cache that cannot be written is simply not used."""
+        folder = self.directory / kind
+        with contextlib.suppress(OSError, OutputError):
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / f"{key}.json", json.dumps({"format": _FORMAT, **entry}))
+
+
+def _hash_file(path: Path) -> str | None:
+    """What an input is now: the hash of a regular file's content; for anything else (a
+    device, a folder, a file too large to have been read) its type, size and time, never
+    its content; None when it does not exist."""
+    try:
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode) and status.st_size <= _HASHED_BYTES:
+            return content_hash(path.read_bytes())
+    except (OSError, ValueError):  # ValueError: a path with a NUL character
+        return None
+    return f"{status.st_mode}:{status.st_size}:{status.st_mtime_ns}"

@@ -1,0 +1,49 @@
+"""A small run of the benchmark: the generator makes a sound corpus and the runner measures
+every stage (correctness only; timings are for benchmarks/run.py)."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from massage_evidence import check
+
+from .conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import generate
+import run
+
+
+def test_generated_corpus_has_exactly_its_planted_defects(tmp_path: Path) -> None:
+    """20 claims, 40 references, one document; one mistyped key and one orphaned quote."""
+    (tmp_path / ".git").mkdir()
+    claims = generate.generate(20, tmp_path / "corpus")
+    codes = Counter(f.code for f in check(claims) if f.severity == "error")
+    assert codes == {"ME201": 1, "ME502": 1}
+    assert len((tmp_path / "corpus" / "refs.bib").read_text().split("@article")) - 1 == 40
+
+
+def test_runner_measures_every_stage_and_plots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass of every stage on a tiny corpus, with ratios, and a well-formed SVG plot."""
+    (tmp_path / ".git").mkdir()
+    result = run.bench("20", generate.generate(20, tmp_path / "corpus"), repeat=1)
+    assert set(result["stages"]) == set(run.STAGES)
+    assert all(
+        stage["seconds"] > 0 and stage["peak_mib"] > 0 for stage in result["stages"].values()
+    )
+    assert set(result["ratios"]) == {
+        "validate/floor", "cached/validate", "report/validate", "report peak/floor peak"
+    }  # fmt: skip
+    second = dict(result, label="40")
+    run.plot([result, second], tmp_path / "plot.svg")
+    svg = ET.parse(tmp_path / "plot.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(svg.findall("{http://www.w3.org/2000/svg}path")) == 4
+    assert run.table([result]).splitlines()[2].startswith("| 20 | 0.0 MiB |")

@@ -1,0 +1,138 @@
+"""The validation cache: an unchanged corpus is not checked again; any change is noticed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from massage_evidence.cache import Cache
+from massage_evidence.cli import main
+from massage_evidence.loading import load
+
+from .conftest import MINIMAL_BIB, VALID_CLAIMS, Project
+
+
+def entries(kind: str) -> list[Path]:
+    return sorted((Path(os.environ["MASSAGE_EVIDENCE_CACHE_DIR"]) / kind).glob("*.json"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = main(["validate", "claims.yaml", *argv])
+    return status, capsys.readouterr().out
+
+
+@pytest.fixture
+def unused(valid: Project) -> Project:
+    """A valid corpus whose bibliography has one uncited entry: one warning."""
+    valid.write("refs.bib", MINIMAL_BIB + MINIMAL_BIB.replace("smith2020", "jones2021"))
+    return valid
+
+
+WARNING = (
+    "refs.bib:7:1: ME207 [warning] entry 'jones2021' is not cited by any claim;"
+    " cite it or remove it"
+)
+
+
+def test_second_run_reuses_the_findings(
+    unused: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The warm run prints what the cold run printed, from one findings entry."""
+    cold = run(capsys, "--select", "ME2")
+    assert cold == (0, f"{WARNING}\n0 errors, 1 warning, 0 info\n")
+    assert len(entries("findings")) == 1
+    (entry,) = entries("findings")
+    stored = json.loads(entry.read_text())
+    assert [f["code"] for f in stored["findings"]] == ["ME207"]
+    assert run(capsys, "--select", "ME2") == cold
+
+
+def test_cached_findings_are_what_is_printed(
+    unused: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warm run reads the entry: an entry edited by hand shows (so it is truly used)."""
+    run(capsys, "--select", "ME2")
+    (entry,) = entries("findings")
+    stored = json.loads(entry.read_text())
+    stored["findings"][0]["message"] = "read from the cache"
+    entry.write_text(json.dumps(stored))
+    assert run(capsys, "--select", "ME2")[1].startswith(
+        "refs.bib:7:1: ME207 [warning] read from the cache\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("refs.bib", MINIMAL_BIB),  # the uncited entry removed
+        ("article.txt", "Massage eases back pain.\n"),  # the quoted passage gone
+        ("claims.yaml", VALID_CLAIMS + "    certainty: low\n"),
+    ],
+)
+def test_any_changed_input_is_checked_again(
+    unused: Project, capsys: pytest.CaptureFixture[str], name: str, change: str
+) -> None:
+    """Changing the bibliography, a document or the claims file invalidates the entry."""
+    before = run(capsys)
+    unused.write(name, change)
+    assert run(capsys) == run(capsys, "--no-cache")
+    assert run(capsys) != before
+
+
+def test_selection_is_part_of_the_key(unused: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """Other rules selected, other findings."""
+    assert run(capsys, "--select", "ME2")[1].startswith(WARNING)
+    assert run(capsys, "--select", "ME3", "--ignore", "ME305") == (0, "no problems found\n")
+
+
+def test_no_cache_neither_reads_nor_writes(
+    unused: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--no-cache` checks everything and stores nothing."""
+    run(capsys, "--no-cache")
+    assert entries("findings") == entries("bibliography") == []
+
+
+def test_corrupt_entry_is_ignored_and_rebuilt(
+    unused: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged entry is never trusted: the run checks again and writes a good entry."""
+    cold = run(capsys)
+    for entry in entries("findings") + entries("bibliography"):
+        entry.write_text('{"format": 1, "hashes": {"x": ')
+    assert run(capsys) == cold
+    assert all(json.loads(e.read_text())["format"] == 1 for e in entries("findings"))
+
+
+def test_changed_claims_reuse_the_parsed_bibliography(valid: Project) -> None:
+    """Editing claims.yaml does not parse an unchanged bibliography again."""
+    cache = Cache()
+    load("claims.yaml", cache=cache)
+    (entry,) = entries("bibliography")
+    stored = json.loads(entry.read_text())
+    stored["entries"][0][2]["title"] = "parsed once"
+    entry.write_text(json.dumps(stored))
+    valid.write("claims.yaml", VALID_CLAIMS.replace("may reduce", "might reduce"))
+    assert load("claims.yaml", cache=cache).references["smith2020"].fields["title"] == "parsed once"
+
+
+def test_concurrent_runs_share_the_cache(unused: Project) -> None:
+    """Runs in parallel on one cache all succeed and leave valid entries."""
+    command = [
+        sys.executable,
+        "-m",
+        "massage_evidence",
+        "validate",
+        "claims.yaml",
+        "--select",
+        "ME2",
+    ]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = {process.communicate()[0] for process in runs}
+    assert outputs == {f"{WARNING}\n0 errors, 1 warning, 0 info\n"}
+    assert all(json.loads(e.read_text())["format"] == 1 for e in entries("findings"))
