@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .cache import Cache as Cache
     from .errors import ConfigError as ConfigError
     from .errors import LoadError as LoadError
     from .errors import MassageEvidenceError as MassageEvidenceError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .findings import Severity as Severity
     from .grading import Derivation as Derivation
     from .grading import derive_certainty as derive_certainty
+    from .limits import Limits as Limits
     from .loading import load as load
     from .models import Anchor as Anchor
     from .models import Claim as Claim
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "Anchor": "models",
+    "Cache": "cache",
     "Certainty": "vocabulary",
     "Claim": "models",
     "ConfigError": "errors",
@@ -48,6 +51,7 @@ _EXPORTS = {
     "Document": "models",
     "Evidence": "models",
     "Finding": "findings",
+    "Limits": "limits",
     "LoadError": "errors",
     "MassageEvidenceError": "errors",
     "OutputError": "errors",
