@@ -176,6 +176,16 @@ def test_user_template_overrides_and_extends(project: Project) -> None:
         ),
         ("{% for x in range(10**9) %}{% endfor %}", "OverflowError: Range too big", 1),
         ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero", 1),
+        (
+            "{{ title | attr('__class__') }}",
+            "SecurityError: access to attribute '__class__' of 'str' object is unsafe.",
+            1,
+        ),
+        (
+            "{{ '{0.__class__}'.format(title) }}",
+            "SecurityError: access to attribute '__class__' of 'str' object is unsafe.",
+            1,
+        ),
         ("# {{ title }\n", "unexpected '}'", 1),
     ],
 )
@@ -228,3 +238,16 @@ def test_report_of_a_corpus_that_does_not_load(
     assert main(["report", "claims.yaml", "-o", "report.html"]) == 1
     assert capsys.readouterr().err.startswith("claims.yaml:4:1: ME101 [error]")
     assert not (project.root / "report.html").exists()
+
+
+def test_a_template_linked_out_of_its_folder_is_refused(project: Project) -> None:
+    """A symbolic link in the templates folder cannot show a file from elsewhere."""
+    project.write("secret.txt", "password=hunter2\n")
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "report.md.j2").symlink_to(project.root / "secret.txt")
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "templates")
+    assert "hunter2" not in str(caught.value)
+    assert str(caught.value) == (
+        f"TemplateError: template 'report.md.j2' is a link out of {project.root / 'templates'}"
+    )

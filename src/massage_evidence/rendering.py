@@ -8,13 +8,16 @@ plain data only (see `views`).
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
@@ -38,10 +41,28 @@ _LEADING_NUMBER = re.compile(r"^\s*\[?\d+\]?\.?\s+")
 _URL = re.compile(r"(https?://[^\s<>]+[^\s<>.,;:])")
 
 
+class _ConfinedLoader(FileSystemLoader):
+    """User templates from one folder, refusing a file that is a link out of it.
+
+    Why: Jinja refuses `..` in template names but follows a symbolic link in the folder;
+    templates may come from a pull request, and a link could show any file the CI job
+    can read in the report.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        folder = os.path.realpath(self.searchpath[0])
+        if os.path.commonpath([os.path.realpath(filename), folder]) != folder:
+            raise TemplateError(f"template {template!r} is a link out of {self.searchpath[0]}")
+        return source, filename, uptodate
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     """The Jinja environment: user templates first, then the packaged ones."""
     packaged = PackageLoader("massage_evidence", "templates")
-    loaders = [FileSystemLoader(templates)] if templates is not None else []
+    loaders = [_ConfinedLoader(templates)] if templates is not None else []
     env = SandboxedEnvironment(
         loader=ChoiceLoader([*loaders, packaged, PrefixLoader({"base": packaged})]),
         undefined=StrictUndefined,
