@@ -72,7 +72,7 @@ class Derivation:
     @property
     def justified_override(self) -> bool:
         """Whether an override with a non-blank justification replaces the derivation."""
-        return _justified(self.override)
+        return justified(self.override)
 
     @property
     def explanation(self) -> str:
@@ -161,12 +161,13 @@ def _usable(evidence: Evidence, corpus: Corpus) -> bool:
     return study is not None and study.status is StudyStatus.CURRENT
 
 
-def _justified(override: Override | None) -> bool:
+def justified(override: Override | None) -> bool:
+    """Whether an override is given with a non-blank justification (else it is ignored)."""
     return override is not None and bool(override.justification and override.justification.strip())
 
 
 def _in_force(derived: Certainty, override: Override | None) -> Certainty:
-    return override.certainty if override is not None and _justified(override) else derived
+    return override.certainty if override is not None and justified(override) else derived
 
 
 def _direction(supporting: bool, refuting: bool) -> Direction:

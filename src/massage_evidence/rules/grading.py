@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Problem, Severity
-from ..grading import grades
+from ..grading import grades, justified
 from ..models import Corpus
 from ..wording import PHRASES, suggest, wording_level
 from . import rule
@@ -67,7 +67,7 @@ def override_without_justification(corpus: Corpus) -> Iterator[Problem]:
     """
     for i, claim in enumerate(corpus.claims):
         override = claim.override
-        if override is not None and not (override.justification or "").strip():
+        if override is not None and not justified(override):
             yield Problem(
                 f"claim {claim.id!r} overrides certainty to {override.certainty} without a"
                 " justification; say why, or remove the override",
