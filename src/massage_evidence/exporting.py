@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urldefrag
 
+from ._gc import paused_gc
 from .anchoring import anchor_index
 from .grading import Derivation, grades
 from .models import Claim, Corpus
@@ -88,11 +89,13 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
     }
 
 
+@paused_gc()
 def export_json(corpus: Corpus) -> str:
     """`corpus_json` as indented JSON text."""
     return _dumps(corpus_json(corpus))
 
 
+@paused_gc()
 def export_csl_json(corpus: Corpus) -> str:
     """A JSON array of CSL items, one per reference in bibliography order, `id` = BibTeX
     key: what citation processors and reference managers read."""
@@ -101,6 +104,7 @@ def export_csl_json(corpus: Corpus) -> str:
     return _dumps(csl_items(corpus.references.values()))
 
 
+@paused_gc()
 def export_web_annotation(corpus: Corpus) -> str:
     """A JSON array of W3C Web Annotations, one per anchor that matches exactly once.
 
@@ -134,6 +138,7 @@ def export_web_annotation(corpus: Corpus) -> str:
     )
 
 
+@paused_gc()
 def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -> str:
     """A JSON array of schema.org ClaimReview objects, one per claim that a document makes.
 
@@ -174,6 +179,7 @@ def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -
     return _dumps(reviews)
 
 
+@paused_gc()
 def export_scifact(corpus: Corpus) -> str:
     """JSON Lines in SciFact's claim shape, one line per claim that a document makes.
 

@@ -103,6 +103,7 @@ class Checked:
     inputs: tuple[str, ...]
 
 
+@paused_gc()
 def check_with_inputs(
     claims_path: str | os.PathLike[str],
     *,
