@@ -10,6 +10,7 @@ import pytest
 
 import massage_evidence as me
 from massage_evidence.cli import main
+from massage_evidence.vocabulary import DESIGNS
 
 from .conftest import REPO
 
@@ -45,3 +46,18 @@ def test_readme_validate_example_is_real(
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "data/claims.yaml"]) == 1
     assert capsys.readouterr().out == block
+
+
+def test_design_table_matches_the_vocabulary() -> None:
+    """docs/certainty.md gives each design the start and OCEBM level of `DESIGNS`."""
+    text = (REPO / "docs" / "certainty.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\s*\| (.+?) \| (high|low|very-low) \| (\d|none) \| .+ \|$", text, re.M)
+    listed = {
+        design.strip("`"): (start, level)
+        for names, start, level in rows
+        for design in re.findall(r"[a-z]+(?:-[a-z]+)*(?= |,|$)", re.sub(r"\(.*?\)", "", names))
+    }
+    assert listed == {
+        str(design): (str(info.start), str(info.ocebm_level or "none"))
+        for design, info in DESIGNS.items()
+    }
