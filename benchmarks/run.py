@@ -3,6 +3,9 @@
     python benchmarks/run.py                       # 1k, 10k and 100k claims, and the real corpora
     python benchmarks/run.py --sizes 1000,10000    # a quicker run
 
+The HTML report is timed up to 10k claims (`--report-up-to`): citeproc-py formats about
+200 references a second, so a cold report of 100k claims alone takes over half an hour.
+
 For each size it generates a corpus (cached under benchmarks/.corpora), then times every
 stage in a fresh interpreter (benchmarks/stage.py), in one run so that ratios compare like
 with like on a noisy machine. The floor is bibtexparser and PyYAML's C loader parsing the
@@ -29,7 +32,8 @@ from generate import generate, real_bibliography
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
-STAGES = ("floor", "load", "validate", "cached", "report", "export")
+STAGES = ("floor", "load", "validate", "cached", "report", "warm_report", "export")
+REPORTS = ("report", "warm_report")
 
 
 def measure(stage: str, claims: Path, repeat: int, cache: Path) -> dict[str, float]:
@@ -56,26 +60,35 @@ def corpus(label: str, claims: int, bibliography: str | None = None) -> Path:
     return path
 
 
-def bench(label: str, claims_file: Path, repeat: int) -> dict[str, Any]:
+def bench(label: str, claims_file: Path, repeat: int, reports: bool = True) -> dict[str, Any]:
+    """Every stage on one corpus; the report stages only when `reports`."""
+    chosen = [stage for stage in STAGES if reports or stage not in REPORTS]
     with tempfile.TemporaryDirectory() as cache:
-        subprocess.run(
-            [sys.executable, str(HERE / "stage.py"), "cached", str(claims_file)],
-            check=True,
-            capture_output=True,
-            env={**os.environ, "MASSAGE_EVIDENCE_CACHE_DIR": cache},
-        )  # fmt: skip   (fills the cache; the timed runs below are warm)
-        stages = {stage: measure(stage, claims_file, repeat, Path(cache)) for stage in STAGES}
+        for stage in ("cached", "warm_report") if reports else ("cached",):
+            subprocess.run(
+                [sys.executable, str(HERE / "stage.py"), stage, str(claims_file)],
+                check=True,
+                capture_output=True,
+                env={**os.environ, "MASSAGE_EVIDENCE_CACHE_DIR": cache},
+            )  # fmt: skip   (fills the cache; the timed runs below are warm)
+        stages = {stage: measure(stage, claims_file, repeat, Path(cache)) for stage in chosen}
     floor = stages["floor"]["seconds"]
     sizes = {
         "claims_mib": claims_file.stat().st_size / 2**20,
         "bib_mib": (claims_file.parent / "refs.bib").stat().st_size / 2**20,
     }
-    return {"label": label, **sizes, "stages": stages, "ratios": {
-        "validate/floor": stages["validate"]["seconds"] / floor,
-        "cached/validate": stages["cached"]["seconds"] / stages["validate"]["seconds"],
-        "report/validate": stages["report"]["seconds"] / stages["validate"]["seconds"],
-        "report peak/floor peak": stages["report"]["peak_mib"] / stages["floor"]["peak_mib"],
-    }}  # fmt: skip
+    validate = stages["validate"]["seconds"]
+    ratios = {
+        "validate/floor": validate / floor,
+        "cached/validate": stages["cached"]["seconds"] / validate,
+    }
+    if reports:
+        ratios |= {
+            "report/validate": stages["report"]["seconds"] / validate,
+            "warm report/validate": stages["warm_report"]["seconds"] / validate,
+            "report peak/floor peak": stages["report"]["peak_mib"] / stages["floor"]["peak_mib"],
+        }
+    return {"label": label, **sizes, "stages": stages, "ratios": ratios}
 
 
 def command_line(repeat: int = 11) -> dict[str, float]:
@@ -99,32 +112,49 @@ def command_line(repeat: int = 11) -> dict[str, float]:
     return results
 
 
+def growth_ratios(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Each timed stage at ten times the claims, against the smaller run: 10× is linear."""
+    sized = {int(r["label"]): r["stages"] for r in results if str(r["label"]).isdigit()}
+    return {
+        f"{stage} {large:,} / {small:,} claims": sized[large][stage]["seconds"]
+        / sized[small][stage]["seconds"]
+        for small in sized
+        if (large := small * 10) in sized
+        for stage in STAGES
+        if stage in sized[small] and stage in sized[large]
+    }
+
+
 def table(results: list[dict[str, Any]]) -> str:
     head = (
         "corpus", "claims.yaml", "refs.bib", "floor", "load", "load + validate", "warm (cached)",
-        "HTML report", "JSON export", "validate / floor", "warm / cold", "report / validate",
-        "peak memory report / floor",
+        "HTML report", "warm HTML report", "JSON export", "validate / floor", "warm / cold",
+        "report / validate", "warm report / validate", "peak memory report / floor",
     )  # fmt: skip
+    ratios = {
+        "validate/floor": "{:.2f}×", "cached/validate": "{:.3f}×", "report/validate": "{:.2f}×",
+        "warm report/validate": "{:.2f}×", "report peak/floor peak": "{:.2f}×",
+    }  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in results:
-        s = r["stages"]
-        q = r["ratios"]
-        lines.append(
-            f"| {r['label']} | {r['claims_mib']:.1f} MiB | {r['bib_mib']:.1f} MiB | "
-            + " | ".join(f"{s[k]['seconds']:.2f} s" for k in STAGES)
-            + f" | {q['validate/floor']:.2f}× | {q['cached/validate']:.3f}× | "
-            f"{q['report/validate']:.2f}× | {q['report peak/floor peak']:.2f}× |"
-        )
+        s, q = r["stages"], r["ratios"]
+        cells = [r["label"], f"{r['claims_mib']:.1f} MiB", f"{r['bib_mib']:.1f} MiB"]
+        cells += [f"{s[k]['seconds']:.2f} s" if k in s else "—" for k in STAGES]
+        cells += [shape.format(q[k]) if k in q else "—" for k, shape in ratios.items()]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def plot(results: list[dict[str, Any]], path: Path) -> None:
     """Seconds against claims on log-log axes, one line per stage: an SVG, no plotting library."""
     sized = [r for r in results if str(r["label"]).isdigit()]
-    series = {"floor": "#8c939c", "validate": "#2454a6", "report": "#d55e00", "cached": "#009e73"}
+    series = {
+        "floor": "#8c939c", "validate": "#2454a6", "report": "#d55e00",
+        "warm_report": "#cc79a7", "cached": "#009e73",
+    }  # fmt: skip
     width, height, margin = 640, 400, 60
     xs = [int(str(r["label"])) for r in sized]
-    ys = [r["stages"][k]["seconds"] for r in sized for k in series]
+    ys = [r["stages"][k]["seconds"] for r in sized for k in series if k in r["stages"]]
     lx = (math.log10(min(xs)), math.log10(max(xs)))
     ly = (math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys))))
 
@@ -152,7 +182,11 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         below = height - margin + 18
         parts.append(f'<text x="{px:.1f}" y="{below}" text-anchor="middle">{x:,} claims</text>')
     for k, (stage, colour) in enumerate(series.items()):
-        points = [point(x, r["stages"][stage]["seconds"]) for x, r in zip(xs, sized, strict=True)]
+        points = [
+            point(x, r["stages"][stage]["seconds"])
+            for x, r in zip(xs, sized, strict=True)
+            if stage in r["stages"]
+        ]
         path_d = " ".join(
             f"{'M' if i == 0 else 'L'}{px:.1f} {py:.1f}" for i, (px, py) in enumerate(points)
         )
@@ -160,7 +194,8 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         parts += [
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>' for px, py in points
         ]
-        parts.append(f'<text x="{margin + 10}" y="{46 + 16 * k}" fill="{colour}">{stage}</text>')
+        name = stage.replace("_", " ")
+        parts.append(f'<text x="{margin + 10}" y="{46 + 16 * k}" fill="{colour}">{name}</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
@@ -170,14 +205,17 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage below 100k claims")
     parser.add_argument("--real", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--report-up-to", type=int, default=10_000, help="largest corpus whose report is timed"
+    )
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--plot", type=Path, default=REPO / "docs" / "images" / "scaling.svg")
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        results.append(
-            bench(str(size), corpus(str(size), size), 1 if size >= 100_000 else args.repeat)
-        )
+        repeat = 1 if size >= 100_000 else args.repeat
+        reports = size <= args.report_up_to
+        results.append(bench(str(size), corpus(str(size), size), repeat, reports))
         print(table(results[-1:]).splitlines()[-1], flush=True)
     shared = REPO.parent / "shared" / "corpora"
     if args.real and shared.is_dir():
@@ -188,11 +226,13 @@ def main() -> int:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
         f" {platform.platform()}"
     )
-    args.json.write_text(
-        json.dumps({"machine": machine, "corpora": results, "command_line": cli}, indent=2) + "\n"
-    )
+    growth = growth_ratios(results)
+    summary = {"machine": machine, "corpora": results, "growth": growth, "command_line": cli}
+    args.json.write_text(json.dumps(summary, indent=2) + "\n")
     plot(results, args.plot)
     print(f"\n{machine}\n\n{table(results)}\n")
+    for name, ratio in growth.items():
+        print(f"{name}: {ratio:.2f}×")
     for name, seconds in cli.items():
         print(f"massage-evidence {name}: median {seconds:.3f} s")
     return 0

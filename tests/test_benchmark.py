@@ -39,11 +39,24 @@ def test_runner_measures_every_stage_and_plots(
         stage["seconds"] > 0 and stage["peak_mib"] > 0 for stage in result["stages"].values()
     )
     assert set(result["ratios"]) == {
-        "validate/floor", "cached/validate", "report/validate", "report peak/floor peak"
+        "validate/floor", "cached/validate", "report/validate", "warm report/validate",
+        "report peak/floor peak",
     }  # fmt: skip
-    second = dict(result, label="40")
-    run.plot([result, second], tmp_path / "plot.svg")
+    larger = dict(result, label="200")
+    run.plot([result, larger], tmp_path / "plot.svg")
     svg = ET.parse(tmp_path / "plot.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert len(svg.findall("{http://www.w3.org/2000/svg}path")) == 4
+    assert len(svg.findall("{http://www.w3.org/2000/svg}path")) == 5
     assert run.table([result]).splitlines()[2].startswith("| 20 | 0.0 MiB |")
+    assert run.growth_ratios([result, larger])["validate 200 / 20 claims"] == 1
+
+
+def test_runner_can_leave_out_the_report(tmp_path: Path) -> None:
+    """Above `--report-up-to` the report stages are not run, and show as dashes."""
+    (tmp_path / ".git").mkdir()
+    result = run.bench("20", generate.generate(20, tmp_path / "corpus"), 1, reports=False)
+    assert set(result["stages"]) == set(run.STAGES) - set(run.REPORTS)
+    assert set(result["ratios"]) == {"validate/floor", "cached/validate"}
+    row = run.table([result]).splitlines()[2].split(" | ")
+    assert row[7:9] == ["—", "—"]
+    assert row[-3:] == ["—", "—", "— |"]

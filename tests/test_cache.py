@@ -136,3 +136,14 @@ def test_concurrent_runs_share_the_cache(unused: Project) -> None:
     outputs = {process.communicate()[0] for process in runs}
     assert outputs == {f"{WARNING}\n0 errors, 1 warning, 0 info\n"}
     assert all(json.loads(e.read_text())["format"] == 1 for e in entries("findings"))
+
+
+def test_report_keeps_formatted_references_unless_told_not_to(valid: Project) -> None:
+    """`report` stores its formatted references and parsed bibliography; `--no-cache` does not."""
+    assert main(["report", "claims.yaml", "--no-cache", "-o", "cold.html"]) == 0
+    assert entries("references") == entries("bibliography") == []
+    assert main(["report", "claims.yaml", "-o", "warm.html"]) == 0
+    assert len(entries("references")) == len(entries("bibliography")) == 1
+    assert main(["report", "claims.yaml", "-o", "again.html"]) == 0
+    cold = Path("cold.html").read_text()
+    assert Path("warm.html").read_text() == cold == Path("again.html").read_text()

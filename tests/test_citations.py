@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from massage_evidence import ConfigError, Reference, load
+from massage_evidence import cache as cache_module
 from massage_evidence._bibtex import parse_bibtex
+from massage_evidence.cache import Cache
 from massage_evidence.citations import FormattedEntry, format_bibliography
 
 from .conftest import REPO
@@ -182,3 +186,81 @@ def test_importing_the_module_does_not_load_citeproc() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def _formatted(bibliography: dict[str, FormattedEntry]) -> list[tuple[str, str, str]]:
+    return [(entry.key, entry.html, entry.text) for entry in bibliography.values()]
+
+
+@pytest.mark.parametrize("style", ["apa", "vancouver"])
+def test_cached_references_give_the_same_bibliography(
+    style: str, bundled: tuple[Reference, ...], tmp_path: Path
+) -> None:
+    """Cold, warm, and warm in another order (new numbers in Vancouver): as without a cache."""
+    cache = Cache(tmp_path)
+    plain = format_bibliography(bundled, style)
+    assert _formatted(format_bibliography(bundled, style, cache=cache)) == _formatted(plain)
+    assert _formatted(format_bibliography(bundled, style, cache=cache)) == _formatted(plain)
+    backwards = format_bibliography(bundled[::-1], style, cache=cache)
+    assert _formatted(backwards) == _formatted(format_bibliography(bundled[::-1], style))
+
+
+def test_a_cached_reference_is_not_formatted_again(tmp_path: Path) -> None:
+    """The stored text and sort keys are what a warm run uses (edited by hand, they show)."""
+    cache = Cache(tmp_path)
+    references = _references(ODD_ENTRIES)
+    format_bibliography(references, "apa", cache=cache)
+    (table,) = (tmp_path / "references").glob("*.json")
+    stored = json.loads(table.read_text())
+    for entry in stored["entries"].values():
+        if entry["text"].startswith("Upper"):
+            entry["text"] = "stored text"
+            entry["sort"][0] = "000"
+    table.write_text(json.dumps(stored))
+    warm = format_bibliography(references, "apa", cache=cache)
+    assert next(iter(warm)) == "Case"
+    assert warm["Case"].text == "stored text"
+
+
+def test_a_changed_entry_is_formatted_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    format_bibliography(_references(ODD_ENTRIES), "apa", cache=cache)
+    changed = _references(ODD_ENTRIES.replace("title = {Upper}", "title = {Changed}"))
+    assert "Changed" in format_bibliography(changed, "apa", cache=cache)["Case"].text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"sort": "not a list", "number": None, "text": "x"},
+        {"sort": [None], "number": None, "text": "wrong number of keys"},
+        {"sort": [None, None, None, None, None, None, None, None], "number": "1", "text": "x"},
+        {"sort": [1, None, None, None, None, None, None, None], "number": None, "text": "x"},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_damaged_cache_entry_is_ignored(damage: object, tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    references = _references(ODD_ENTRIES)
+    expected = _formatted(format_bibliography(references, "apa"))
+    format_bibliography(references, "apa", cache=cache)
+    (table,) = (tmp_path / "references").glob("*.json")
+    stored = json.loads(table.read_text())
+    stored["entries"] = dict.fromkeys(stored["entries"], damage)
+    table.write_text(json.dumps(stored))
+    assert _formatted(format_bibliography(references, "apa", cache=cache)) == expected
+    assert _formatted(format_bibliography(references, "apa", cache=cache)) == expected
+
+
+def test_the_table_keeps_the_last_report_and_a_bounded_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """References of other reports are kept, most recent first, up to a bound."""
+    monkeypatch.setattr(cache_module, "_KEPT_REFERENCES", 3)
+    cache = Cache(tmp_path)
+    references = _references(ODD_ENTRIES)
+    format_bibliography(references[:2], "apa", cache=cache)
+    format_bibliography(references[2:4], "apa", cache=cache)
+    assert len(cache.formatted("apa")) == 3
+    format_bibliography(references, "apa", cache=cache)
+    assert len(cache.formatted("apa")) == len(references)

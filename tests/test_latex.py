@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from massage_evidence.latex import to_literal, to_text
+from massage_evidence.latex import _decoded, _is_plain, _tidy, to_literal, to_text
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,24 @@ def test_never_raises_on_latex_soup(latex: str) -> None:
     text = to_text(latex)
     assert text == text.strip()
     assert "\n" not in text
+
+
+_PLAIN_PIECES = st.sampled_from(
+    [*"aZéΩ0 \n\t\xa0\u2002.,:;()!?/[]\"'+=*@|-{}", "{Doppler}", "{{NICE}}", "it's", "a - b"]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_PLAIN_PIECES, max_size=40).map("".join))
+def test_plain_fields_skip_pylatexenc_with_the_same_text(value: str) -> None:
+    """Fields without LaTeX are decoded by dropping braces; pylatexenc agrees."""
+    if _is_plain(value):
+        assert to_text(value) == _tidy(_decoded(value))
+
+
+@pytest.mark.parametrize("value", ["a--b", "``q''", "x~y", r"\'e", "$x$", "50%", "A & B", "<<a>>"])
+def test_latex_is_not_plain(value: str) -> None:
+    assert not _is_plain(value)
 
 
 @given(st.text(max_size=60))

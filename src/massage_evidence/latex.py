@@ -40,6 +40,8 @@ _BRACES = re.compile(r"[{}]")
 _MARKUP = re.compile(r"\\[A-Za-z]+\s*|[\\{}]")
 _SPACES = re.compile(r"[ \t\r\n]+")
 _ESCAPED = re.compile(r"\\([_%&#$])")
+# What makes a field more than its words and braces (see `_is_plain`).
+_RESERVED = re.compile(r"[\\$~%&#^_`<>]|--|''")
 _CACHE_SIZE = 1 << 16
 
 
@@ -50,14 +52,30 @@ def to_text(value: str) -> str:
     Never raises: LaTeX that cannot be read (nested too deep) keeps its words, without
     braces and macro names.
     """
+    return _tidy(_BRACES.sub("", value) if _is_plain(value) else _decoded(value))
+
+
+def _tidy(text: str) -> str:
+    """One line, no outer spaces, composed characters."""
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())
+
+
+def _is_plain(value: str) -> bool:
+    """Whether `value` means itself once its braces are gone: no macro, math, tie, comment,
+    ligature (`--`, two quotes, `!``, `<<`) or other character LaTeX reserves. Most
+    fields are like this, and pylatexenc takes a millisecond over each."""
+    return _RESERVED.search(value) is None
+
+
+def _decoded(value: str) -> str:
+    """The text pylatexenc makes of `value`; its words when it cannot read it."""
     source = _BARE_PERCENT.sub(r"\1\\%", value)
     try:
         walker = latexwalker.LatexWalker(source, latex_context=_walker_context())
         nodes = walker.get_latex_nodes()[0]
-        text = _converter().nodelist_to_text(nodes)
+        return str(_converter().nodelist_to_text(nodes))
     except Exception:  # pylatexenc has no error hierarchy; RecursionError is one way out
-        text = _MARKUP.sub("", value)
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())
+        return _MARKUP.sub("", value)
 
 
 def to_literal(value: str) -> str:

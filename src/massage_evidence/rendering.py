@@ -13,7 +13,7 @@ import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -32,6 +32,9 @@ from ._gc import paused_gc
 from .errors import RenderError
 from .models import Corpus
 from .views import document_view, report_view
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 REPORT_TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2"}
 DOCUMENT_TEMPLATE = "document.html.j2"
@@ -85,8 +88,10 @@ def render(
     style: str = "apa",
     templates: Path | None = None,
     documents_href: str = "{document}.html",
+    cache: Cache | None = None,
 ) -> str:
     """The evidence report of `corpus` as HTML or Markdown (`format` "html" or "md").
+    With a `cache`, references formatted by an earlier report are not formatted again.
 
     Raises:
         RenderError: a template is missing or failed, with its file and line.
@@ -94,7 +99,7 @@ def render(
     """
     if format not in REPORT_TEMPLATES:
         raise RenderError(f"unknown report format {format!r}; use html or md")
-    view = report_view(corpus, style=style, documents_href=documents_href)
+    view = report_view(corpus, style=style, documents_href=documents_href, cache=cache)
     return _render(environment(templates), REPORT_TEMPLATES[format], view)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -19,6 +19,9 @@ from .grading import Derivation, grades
 from .latex import to_literal
 from .models import Claim, Corpus
 from .vocabulary import DESIGNS, Certainty, Verdict
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 Data = dict[str, Any]
 
@@ -49,19 +52,24 @@ _CONTEXT = 40
 
 
 def report_view(
-    corpus: Corpus, *, style: str = "apa", documents_href: str = "{document}.html"
+    corpus: Corpus,
+    *,
+    style: str = "apa",
+    documents_href: str = "{document}.html",
+    cache: Cache | None = None,
 ) -> Data:
     """Everything the evidence report shows.
 
     `documents_href` is where the annotated documents are, relative to the report;
-    `{document}` stands for the document's key.
+    `{document}` stands for the document's key. A `cache` keeps formatted references.
     """
     from .citations import format_bibliography
 
     derived = grades(corpus)
     matches = {(m.claim_index, m.anchor_index): m.span for m in anchor_index(corpus).anchors}
     cited = [e.ref for claim in corpus.claims for e in claim.evidence if e.ref in corpus.references]
-    formatted = format_bibliography([corpus.references[key] for key in dict.fromkeys(cited)], style)
+    references = [corpus.references[key] for key in dict.fromkeys(cited)]
+    formatted = format_bibliography(references, style, cache=cache)
     numbers = {key: number for number, key in enumerate(formatted, start=1)}
     claims = [
         _claim_view(corpus, claim, derived[claim.id], formatted, numbers)
