@@ -132,3 +132,22 @@ def test_python_dash_m_and_console_script_agree() -> None:
     assert module.returncode == script.returncode == 0
     assert module.stdout == script.stdout
     assert module.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["validate", "data/claims.yaml", "--no-cache", "-o", "/dev/null"]]
+)
+def test_fast_commands_import_no_report_machinery(argv: list[str]) -> None:
+    """`--version` and `validate` start fast: no Jinja, citeproc or lxml. (bibtexparser
+    itself imports pylatexenc, so that one cannot be left out.)"""
+    script = (
+        "import sys\n"
+        "from massage_evidence.cli import main\n"
+        f"main({argv!r})\n"
+        "heavy = {'jinja2', 'citeproc', 'lxml', 'markupsafe'}\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "[]"

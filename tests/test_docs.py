@@ -61,3 +61,18 @@ def test_design_table_matches_the_vocabulary() -> None:
         str(design): (str(info.start), str(info.ocebm_level or "none"))
         for design, info in DESIGNS.items()
     }
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [REPO / "README.md", REPO / "CHANGELOG.md", *sorted((REPO / "docs").glob("*.md"))],
+    ids=lambda page: page.name,
+)
+def test_links_between_pages_lead_somewhere(page: Path) -> None:
+    """Every relative link of the README and docs names a file of the repository."""
+    targets = {link.split("#")[0] for link in _LINK.findall(page.read_text(encoding="utf-8"))}
+    local = {target for target in targets if target and "://" not in target}
+    assert [t for t in sorted(local) if not (page.parent / t).exists()] == []

@@ -62,10 +62,11 @@ def unknown_reference(corpus: Corpus) -> Iterator[Problem]:
     """
     if not corpus.bibliography_read:
         return  # the unreadable bibliography is reported once, as ME105
-    suggest = Suggester(corpus.references)
+    references = corpus.references
+    suggest = Suggester(references)
     for i, claim in enumerate(corpus.claims):
         for j, evidence in enumerate(claim.evidence):
-            if evidence.ref not in corpus.references:
+            if evidence.ref not in references:
                 yield Problem(
                     f"claim {claim.id!r} cites {evidence.ref!r}, which is not in"
                     f" {corpus.bibliography_path}{suggest(evidence.ref)}",
@@ -73,7 +74,7 @@ def unknown_reference(corpus: Corpus) -> Iterator[Problem]:
                     claim.id,
                 )
     for key in corpus.studies:
-        if key not in corpus.references:
+        if key not in references:
             yield Problem(
                 f"studies entry {key!r} is not in {corpus.bibliography_path}" + suggest(key),
                 corpus.locate("studies", key, key=True),
@@ -271,9 +272,10 @@ def unappraised_study(corpus: Corpus) -> Iterator[Problem]:
             participants: 401
     """
     citing: dict[str, list[tuple[int, int, str]]] = {}
+    studies, references = corpus.studies, corpus.references
     for i, claim in enumerate(corpus.claims):
         for j, evidence in enumerate(claim.evidence):
-            if evidence.ref in corpus.references and evidence.ref not in corpus.studies:
+            if evidence.ref not in studies and evidence.ref in references:
                 citing.setdefault(evidence.ref, []).append((i, j, claim.id))
     for key, places in citing.items():
         i, j, claim_id = places[0]
