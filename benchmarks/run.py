@@ -4,7 +4,8 @@
     python benchmarks/run.py --sizes 1000,10000    # a quicker run
 
 The HTML report is timed up to 10k claims (`--report-up-to`): citeproc-py formats about
-200 references a second, so a cold report of 100k claims alone takes over half an hour.
+300 references a second, so a cold report of 100k claims (200k references) alone takes
+over ten minutes.
 
 For each size it generates a corpus (cached under benchmarks/.corpora), then times every
 stage in a fresh interpreter (benchmarks/stage.py), in one run so that ratios compare like
