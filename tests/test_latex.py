@@ -98,6 +98,11 @@ def test_plain_fields_skip_pylatexenc_with_the_same_text(value: str) -> None:
         assert to_text(value) == _tidy(_decoded(value))
 
 
+@pytest.mark.parametrize("value", ["Massage {Doppler} it's a - b", '50 per cent [Ω] (x/y): "so"!'])
+def test_words_and_braces_are_plain(value: str) -> None:
+    assert _is_plain(value)
+
+
 @pytest.mark.parametrize("value", ["a--b", "``q''", "x~y", r"\'e", "$x$", "50%", "A & B", "<<a>>"])
 def test_latex_is_not_plain(value: str) -> None:
     assert not _is_plain(value)

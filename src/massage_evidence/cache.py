@@ -7,8 +7,8 @@ Three kinds of entry, all JSON written atomically:
   content hash, and is used only when all of them are unchanged;
 - parsed bibliographies, keyed by the BibTeX text, so that editing claims.yaml does not
   re-parse an unchanged bibliography;
-- formatted references, one table per citation style, keyed by each reference's CSL data,
-  so that a report formats only the references that are new or changed.
+- formatted references, one table per citation style, each reference under the hash of
+  its BibTeX entry, so that a report formats only the references that are new or changed.
 
 Why: validation runs on every commit; an unchanged corpus should re-validate almost for
 free, and a report should not format twenty thousand unchanged references again.
@@ -73,7 +73,7 @@ def content_hash(data: bytes) -> str:
 
 
 class Cache:
-    """Findings and parsed bibliographies stored under `directory`."""
+    """Findings, parsed bibliographies and formatted references stored under `directory`."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_directory()

@@ -144,6 +144,9 @@ class _Formatter:
             self.style.root.find(".//cs:text[@variable='citation-number']", _CSL) is not None
         )
         self.known = [_stored(known.get(digest), len(self.keys)) for digest in self.digests]
+        self.positional = [key.get("variable") == "citation-number" for key in self.keys]
+        self.descending = [key.get("sort") == "descending" for key in self.keys]
+        self.items: dict[int, dict[str, Any]] = {}  # CSL items converted so far, by index
 
     def formatted(self) -> list[_Formatted]:
         """Every reference in the style's order, with its sort keys and text."""
@@ -181,15 +184,15 @@ class _Formatter:
         if missing:
             bibliography = self._bibliography(missing, list(range(len(self.references))))
             layout = self.style.root.find("cs:bibliography/cs:layout", _CSL)
-            for key in self.keys:
-                if key.get("variable") == "citation-number":
+            for key, positional in zip(self.keys, self.positional, strict=True):
+                if positional:
                     values: list[Any] = [None] * len(missing)
                 else:
                     values = key.sort_keys(bibliography.items, layout)
                 for index, value in zip(missing, values, strict=True):
                     keys[index].append(None if value is None else str(value))
-        for position, key in enumerate(self.keys):
-            if key.get("variable") == "citation-number":
+        for position, positional in enumerate(self.positional):
+            if positional:
                 for index, values in enumerate(keys):
                     values[position] = str(index + 1)
         return keys
@@ -197,7 +200,7 @@ class _Formatter:
     def _compare(self, left: list[str | None], right: list[str | None]) -> int:
         """citeproc-py's comparison: key by key, case-insensitive, numerically when both
         keys are numbers, a missing key last whatever the direction."""
-        for key, a, b in zip(self.keys, left, right, strict=True):
+        for descending, a, b in zip(self.descending, left, right, strict=True):
             if a is not None and b is not None:
                 first: str | int = a.lower()
                 second: str | int = b.lower()
@@ -205,7 +208,7 @@ class _Formatter:
                     first, second = int(first), int(second)
                 result = (first > second) - (first < second)  # type: ignore[operator]
                 if result:
-                    return -result if key.get("sort") == "descending" else result
+                    return -result if descending else result
             elif a is not None:
                 return -1
             elif b is not None:
@@ -230,14 +233,22 @@ class _Formatter:
         from citeproc import Citation, CitationItem, CitationStylesBibliography
         from citeproc.source.json import CiteProcJSON
 
-        # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
-        converted = _without_marks(csl_items(self.references[index] for index in indexes))
-        items = [{**item, "id": str(index)} for index, item in zip(indexes, converted, strict=True)]
+        items = self._csl_items(indexes)
         bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items), _FORMATTER)
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"])]))
         bibliography.keys = [str(index) for index in order]  # what `CitationItem.number` reads
         return bibliography
+
+    def _csl_items(self, indexes: list[int]) -> list[dict[str, Any]]:
+        """The CSL items of the references at `indexes`, each converted once (a cold
+        report needs them for the sort keys and again for the texts)."""
+        new = [index for index in indexes if index not in self.items]
+        converted = _without_marks(csl_items(self.references[index] for index in new))
+        for index, item in zip(new, converted, strict=True):
+            # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
+            self.items[index] = {**item, "id": str(index)}
+        return [self.items[index] for index in indexes]
 
 
 def _digest(reference: Reference) -> str:
