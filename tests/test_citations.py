@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from massage_evidence import ConfigError, Reference, load
+from massage_evidence import ConfigError, Reference, citations, load
 from massage_evidence import cache as cache_module
 from massage_evidence._bibtex import parse_bibtex
+from massage_evidence._gc import frozen, paused_gc
 from massage_evidence.cache import Cache
 from massage_evidence.citations import FormattedEntry, format_bibliography
 
@@ -264,3 +267,73 @@ def test_the_table_keeps_the_last_report_and_a_bounded_rest(
     assert len(cache.formatted("apa")) == 3
     format_bibliography(references, "apa", cache=cache)
     assert len(cache.formatted("apa")) == len(references)
+
+
+@pytest.mark.parametrize("style", ["apa", "vancouver"])
+def test_chunks_give_the_same_bibliography(
+    style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Formatted three entries at a time: the same order, texts and Vancouver numbers."""
+    whole = format_bibliography(bundled, style)
+    monkeypatch.setattr(citations, "_CHUNK", 3)
+    chunked = format_bibliography(bundled, style)
+    assert _formatted(chunked) == _formatted(whole)
+    if style == "vancouver":
+        assert chunked[bundled[-1].key].text.startswith(f"{len(bundled)}. ")
+
+
+def test_citeproc_objects_are_freed_chunk_by_chunk(
+    bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even with the collector paused, as it is while a report is built, the cycles
+    citeproc makes for a chunk are collected: they do not pile up until the end."""
+    from citeproc.source import CitationItem
+
+    monkeypatch.setattr(citations, "_CHUNK", 4)
+    live: list[int] = []
+    format_chunk = citations._format_chunk
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        live.append(sum(isinstance(o, CitationItem) for o in gc.get_objects()))
+        return format_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(citations, "_format_chunk", counting)
+    with paused_gc():
+        format_bibliography(bundled, "apa")
+        assert not gc.isenabled()
+    assert live == [0] * -(-len(bundled) // 4)
+
+
+def test_frozen_hides_what_exists_for_the_block_only() -> None:
+    with frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("style", ["apa", "vancouver"])
+def test_worker_processes_give_the_same_bibliography(
+    style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of eight shared among two real worker processes, numbers and all."""
+    here = format_bibliography(bundled, style)
+
+    def not_here(chunk: object) -> None:
+        raise AssertionError("a chunk was formatted in the calling process")
+
+    monkeypatch.setattr(citations, "_CHUNK", 8)
+    monkeypatch.setattr(citations, "_format_chunk", not_here)  # workers have their own
+    assert _formatted(format_bibliography(bundled, style, jobs=2)) == _formatted(here)
+
+
+def test_formatting_stays_here_where_no_process_can_start(
+    bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/dev/shm")
+
+    here = format_bibliography(bundled, "apa")
+    monkeypatch.setattr(citations, "_CHUNK", 8)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
+    assert _formatted(format_bibliography(bundled, "apa", jobs=2)) == _formatted(here)

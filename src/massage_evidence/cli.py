@@ -219,6 +219,12 @@ def rules(fmt: str) -> int:
     help="Citation style of the references.",
 )
 @cache_option("Format every reference again instead of reusing those of earlier reports")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that format the references not in the cache. [default: one per CPU]",
+)
 @input_options
 def report(
     claims: Path | None,
@@ -227,6 +233,7 @@ def report(
     templates: Path | None,
     style: str,
     no_cache: bool,
+    jobs: int | None,
 ) -> int:
     """Render the evidence report of CLAIMS.
 
@@ -235,13 +242,16 @@ def report(
     formatted once and kept in the user's cache folder (MASSAGE_EVIDENCE_CACHE_DIR).
     """
     from .cache import Cache
+    from .citations import available_cpus
     from .rendering import render
 
     cache = None if no_cache else Cache()
     corpus = _load(claims, cache)
     if corpus is None:
         return 1
-    page = render(corpus, fmt, style=style, templates=templates, cache=cache)
+    page = render(
+        corpus, fmt, style=style, templates=templates, cache=cache, jobs=jobs or available_cpus()
+    )
     _emit(page, output, corpus.input_paths)
     return 0
 

@@ -89,9 +89,12 @@ def render(
     templates: Path | None = None,
     documents_href: str = "{document}.html",
     cache: Cache | None = None,
+    jobs: int = 1,
 ) -> str:
     """The evidence report of `corpus` as HTML or Markdown (`format` "html" or "md").
-    With a `cache`, references formatted by an earlier report are not formatted again.
+    With a `cache`, references formatted by an earlier report are not formatted again;
+    with `jobs` above 1, that many processes format the others (as `multiprocessing`
+    starts them: a calling script needs `if __name__ == "__main__":`).
 
     Raises:
         RenderError: a template is missing or failed, with its file and line.
@@ -99,7 +102,7 @@ def render(
     """
     if format not in REPORT_TEMPLATES:
         raise RenderError(f"unknown report format {format!r}; use html or md")
-    view = report_view(corpus, style=style, documents_href=documents_href, cache=cache)
+    view = report_view(corpus, style=style, documents_href=documents_href, cache=cache, jobs=jobs)
     return _render(environment(templates), REPORT_TEMPLATES[format], view)
 
 

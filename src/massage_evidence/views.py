@@ -57,11 +57,13 @@ def report_view(
     style: str = "apa",
     documents_href: str = "{document}.html",
     cache: Cache | None = None,
+    jobs: int = 1,
 ) -> Data:
     """Everything the evidence report shows.
 
     `documents_href` is where the annotated documents are, relative to the report;
-    `{document}` stands for the document's key. A `cache` keeps formatted references.
+    `{document}` stands for the document's key. A `cache` keeps formatted references;
+    `jobs` processes format the others (`citations.format_bibliography`).
     """
     from .citations import format_bibliography
 
@@ -69,7 +71,7 @@ def report_view(
     matches = {(m.claim_index, m.anchor_index): m.span for m in anchor_index(corpus).anchors}
     cited = [e.ref for claim in corpus.claims for e in claim.evidence if e.ref in corpus.references]
     references = [corpus.references[key] for key in dict.fromkeys(cited)]
-    formatted = format_bibliography(references, style, cache=cache)
+    formatted = format_bibliography(references, style, cache=cache, jobs=jobs)
     numbers = {key: number for number, key in enumerate(formatted, start=1)}
     claims = [
         _claim_view(corpus, claim, derived[claim.id], formatted, numbers)
