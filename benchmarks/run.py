@@ -31,14 +31,21 @@ from typing import Any
 
 from generate import generate, real_bibliography
 
+from massage_evidence.citations import available_cpus
+
 HERE = Path(__file__).parent
 REPO = HERE.parent
-STAGES = ("floor", "load", "validate", "cached", "report", "warm_report", "export")
-REPORTS = ("report", "warm_report")
+STAGES = (
+    "floor", "load", "validate", "cached", "report", "parallel_report", "warm_report", "export",
+)  # fmt: skip
+REPORTS = ("report", "parallel_report", "warm_report")
+WORKERS = available_cpus()  # the processes of the parallel report
 
 
 def measure(stage: str, claims: Path, repeat: int, cache: Path) -> dict[str, float]:
-    """The fastest of `repeat` runs of a stage, and the largest peak memory."""
+    """The fastest of `repeat` runs of a stage, and the largest peak memory: of the stage's
+    process, and of all its processes together at worst (its own peak, and every worker
+    at the largest peak of any)."""
     runs = []
     env = {**os.environ, "MASSAGE_EVIDENCE_CACHE_DIR": str(cache)}
     for _ in range(repeat):
@@ -50,6 +57,8 @@ def measure(stage: str, claims: Path, repeat: int, cache: Path) -> dict[str, flo
     return {
         "seconds": min(r["seconds"] for r in runs),
         "peak_mib": max(r["peak_bytes"] for r in runs) / 2**20,
+        "total_peak_mib": max(r["peak_bytes"] + WORKERS * r["workers_peak_bytes"] for r in runs)
+        / 2**20,
     }
 
 
@@ -86,8 +95,11 @@ def bench(label: str, claims_file: Path, repeat: int, reports: bool = True) -> d
     if reports:
         ratios |= {
             "report/validate": stages["report"]["seconds"] / validate,
+            "parallel report/validate": stages["parallel_report"]["seconds"] / validate,
             "warm report/validate": stages["warm_report"]["seconds"] / validate,
             "report peak/floor peak": stages["report"]["peak_mib"] / stages["floor"]["peak_mib"],
+            "parallel report peak/floor peak": stages["parallel_report"]["total_peak_mib"]
+            / stages["floor"]["peak_mib"],
         }
     return {"label": label, **sizes, "stages": stages, "ratios": ratios}
 
@@ -129,12 +141,15 @@ def growth_ratios(results: list[dict[str, Any]]) -> dict[str, float]:
 def table(results: list[dict[str, Any]]) -> str:
     head = (
         "corpus", "claims.yaml", "refs.bib", "floor", "load", "load + validate", "warm (cached)",
-        "HTML report", "warm HTML report", "JSON export", "validate / floor", "warm / cold",
-        "report / validate", "warm report / validate", "peak memory report / floor",
+        "HTML report", f"HTML report, {WORKERS} processes", "warm HTML report", "JSON export",
+        "validate / floor", "warm / cold", "report / validate",
+        f"report, {WORKERS} processes / validate", "warm report / validate",
+        "peak memory report / floor", f"peak memory report, {WORKERS} processes / floor",
     )  # fmt: skip
     ratios = {
         "validate/floor": "{:.2f}×", "cached/validate": "{:.3f}×", "report/validate": "{:.2f}×",
-        "warm report/validate": "{:.2f}×", "report peak/floor peak": "{:.2f}×",
+        "parallel report/validate": "{:.2f}×", "warm report/validate": "{:.2f}×",
+        "report peak/floor peak": "{:.2f}×", "parallel report peak/floor peak": "{:.2f}×",
     }  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in results:
@@ -151,7 +166,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     sized = [r for r in results if str(r["label"]).isdigit()]
     series = {
         "floor": "#8c939c", "validate": "#2454a6", "report": "#d55e00",
-        "warm_report": "#cc79a7", "cached": "#009e73",
+        "parallel_report": "#e69f00", "warm_report": "#cc79a7", "cached": "#009e73",
     }  # fmt: skip
     width, height, margin = 640, 400, 60
     xs = [int(str(r["label"])) for r in sized]

@@ -1,8 +1,9 @@
 """One benchmark measurement in a fresh interpreter: `python benchmarks/stage.py STAGE CLAIMS`.
 
-Prints JSON: the stage's wall time (imports included, interpreter start excluded) and the
-process's peak resident memory. Run by benchmarks/run.py, one process per measurement, so
-that every stage starts cold and its memory peak is its own.
+Prints JSON: the stage's wall time (imports included, interpreter start excluded), the
+process's peak resident memory and the largest peak of its worker processes, if any. Run
+by benchmarks/run.py, one process per measurement, so that every stage starts cold and its
+memory peak is its own.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ def report(claims: Path) -> None:
     render(load_corpus(claims, limits=Limits(max_yaml_nodes=NODES)), "html")
 
 
+def parallel_report(claims: Path) -> None:
+    """The same report with the references formatted by one worker process per CPU."""
+    from massage_evidence import load as load_corpus
+    from massage_evidence import render
+    from massage_evidence.citations import available_cpus
+    from massage_evidence.limits import Limits
+
+    corpus = load_corpus(claims, limits=Limits(max_yaml_nodes=NODES))
+    render(corpus, "html", jobs=available_cpus())
+
+
 def warm_report(claims: Path) -> None:
     """`massage-evidence report` as a user runs it, with its cache (warm when timed)."""
     from massage_evidence.cli import main
@@ -71,7 +83,10 @@ def export(claims: Path) -> None:
     export_json(load_corpus(claims, limits=Limits(max_yaml_nodes=NODES)))
 
 
-STAGES = {f.__name__: f for f in (floor, load, validate, cached, report, warm_report, export)}
+STAGES = {
+    f.__name__: f
+    for f in (floor, load, validate, cached, report, parallel_report, warm_report, export)
+}
 
 if __name__ == "__main__":
     stage, claims = sys.argv[1], Path(sys.argv[2])
@@ -79,4 +94,9 @@ if __name__ == "__main__":
     STAGES[stage](claims)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"stage": stage, "seconds": seconds, "peak_bytes": peak}))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest
+    print(
+        json.dumps(
+            {"stage": stage, "seconds": seconds, "peak_bytes": peak, "workers_peak_bytes": workers}
+        )
+    )

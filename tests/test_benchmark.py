@@ -39,14 +39,14 @@ def test_runner_measures_every_stage_and_plots(
         stage["seconds"] > 0 and stage["peak_mib"] > 0 for stage in result["stages"].values()
     )
     assert set(result["ratios"]) == {
-        "validate/floor", "cached/validate", "report/validate", "warm report/validate",
-        "report peak/floor peak",
+        "validate/floor", "cached/validate", "report/validate", "parallel report/validate",
+        "warm report/validate", "report peak/floor peak", "parallel report peak/floor peak",
     }  # fmt: skip
     larger = dict(result, label="200")
     run.plot([result, larger], tmp_path / "plot.svg")
     svg = ET.parse(tmp_path / "plot.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert len(svg.findall("{http://www.w3.org/2000/svg}path")) == 5
+    assert len(svg.findall("{http://www.w3.org/2000/svg}path")) == 6
     assert run.table([result]).splitlines()[2].startswith("| 20 | 0.0 MiB |")
     assert run.growth_ratios([result, larger])["validate 200 / 20 claims"] == 1
 
@@ -58,5 +58,5 @@ def test_runner_can_leave_out_the_report(tmp_path: Path) -> None:
     assert set(result["stages"]) == set(run.STAGES) - set(run.REPORTS)
     assert set(result["ratios"]) == {"validate/floor", "cached/validate"}
     row = run.table([result]).splitlines()[2].split(" | ")
-    assert row[7:9] == ["—", "—"]
-    assert row[-3:] == ["—", "—", "— |"]
+    assert row[7:10] == ["—", "—", "—"]
+    assert row[-5:] == ["—", "—", "—", "—", "— |"]
