@@ -1,16 +1,19 @@
 """One benchmark measurement in a fresh interpreter: `python benchmarks/stage.py STAGE CLAIMS`.
 
 Prints JSON: the stage's wall time (imports included, interpreter start excluded), the
-process's peak resident memory and the largest peak of its worker processes, if any. Run
-by benchmarks/run.py, one process per measurement, so that every stage starts cold and its
-memory peak is its own.
+process's peak resident memory, and for a stage with worker processes the peak of all of
+them together, sampled every 50 ms from /proc (a worker's own peak, as `getrusage` gives
+it, includes the memory of the process it was started from). Run by benchmarks/run.py, one
+process per measurement, so that every stage starts cold and its memory peak is its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -88,15 +91,51 @@ STAGES = {
     for f in (floor, load, validate, cached, report, parallel_report, warm_report, export)
 }
 
+
+def resident_bytes(root: int) -> int:
+    """The resident memory of process `root` and all its descendants, from /proc."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    parents, resident = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process has ended
+        pid = int(stat.parent.name)
+        parents[pid], resident[pid] = int(fields[1]), int(fields[21]) * page
+    total = 0
+    for pid in resident:
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        total += resident[pid] if ancestor == root else 0
+    return total
+
+
+class Sampler(threading.Thread):
+    """Keeps the largest `resident_bytes` of this process tree until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.05):
+            self.peak = max(self.peak, resident_bytes(os.getpid()))
+
+
 if __name__ == "__main__":
     stage, claims = sys.argv[1], Path(sys.argv[2])
+    sampler = Sampler()
+    if stage == "parallel_report":
+        sampler.start()
     start = time.perf_counter()
     STAGES[stage](claims)
     seconds = time.perf_counter() - start
+    sampler.stopped.set()
+    if sampler.is_alive():
+        sampler.join()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest
-    print(
-        json.dumps(
-            {"stage": stage, "seconds": seconds, "peak_bytes": peak, "workers_peak_bytes": workers}
-        )
-    )
+    result = {"stage": stage, "seconds": seconds, "peak_bytes": peak}
+    print(json.dumps(result | {"total_peak_bytes": max(peak, sampler.peak)}))

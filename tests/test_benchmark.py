@@ -60,3 +60,22 @@ def test_runner_can_leave_out_the_report(tmp_path: Path) -> None:
     row = run.table([result]).splitlines()[2].split(" | ")
     assert row[7:10] == ["—", "—", "—"]
     assert row[-5:] == ["—", "—", "—", "—", "— |"]
+
+
+def test_memory_of_a_process_tree_counts_its_children() -> None:
+    """What the parallel report's peak is made of: the workers' memory is added in."""
+    import os
+    import subprocess
+
+    import stage
+
+    alone = stage.resident_bytes(os.getpid())
+    code = "import sys, time; b = b'x' * 200_000_000; print('ready', flush=True); time.sleep(60)"
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline() == "ready\n"
+            assert stage.resident_bytes(os.getpid()) - alone > 190_000_000
+            assert stage.resident_bytes(child.pid) > 190_000_000
+        finally:
+            child.kill()

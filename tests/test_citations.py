@@ -310,6 +310,17 @@ def test_frozen_hides_what_exists_for_the_block_only() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_frozen_leaves_the_callers_freeze_alone() -> None:
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with frozen():
+            pass
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("style", ["apa", "vancouver"])
 def test_worker_processes_give_the_same_bibliography(
     style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch

@@ -31,7 +31,11 @@ def paused_gc() -> Iterator[None]:
 def frozen() -> Iterator[None]:
     """Hide every object that exists now from the collector for the block (`gc.freeze`),
     so that a collection in it walks only what the block made: cheap enough to free
-    citeproc's cycles after every chunk of a bibliography."""
+    citeproc's cycles after every chunk of a bibliography. Objects the caller froze stay
+    frozen: then nothing is frozen or thawed here."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
