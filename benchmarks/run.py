@@ -217,7 +217,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per stage below 100k claims")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per stage and corpus")
     parser.add_argument("--real", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--report-up-to", type=int, default=10_000, help="largest corpus whose report is timed"
@@ -227,9 +227,8 @@ def main() -> int:
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        repeat = 1 if size >= 100_000 else args.repeat
         reports = size <= args.report_up_to
-        results.append(bench(str(size), corpus(str(size), size), repeat, reports))
+        results.append(bench(str(size), corpus(str(size), size), args.repeat, reports))
         print(table(results[-1:]).splitlines()[-1], flush=True)
     shared = REPO.parent / "shared" / "corpora"
     if args.real and shared.is_dir():

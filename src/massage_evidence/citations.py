@@ -197,14 +197,16 @@ class _Formatter:
                 texts[index] = stored["text"]
         redo = [index for index in order if index not in texts]
         passes = self._pass(redo, text=True, numbers=[numbers[index] for index in redo])
-        texts.update((index, text) for index, (_, text) in zip(redo, passes, strict=True) if text)
+        texts.update(
+            (index, text) for index, (_, text) in zip(redo, passes, strict=True) if text is not None
+        )
         return [
             _Formatted(
                 self.references[index],
                 self.digests[index],
                 complete[index],
                 numbers[index] if self.numbered else None,
-                texts.get(index, ""),
+                texts[index],
             )
             for index in order
         ]
