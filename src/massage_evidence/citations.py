@@ -30,7 +30,7 @@ import gc
 import html
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -163,7 +163,6 @@ class _Formatter:
         self.known = [_stored(known.get(digest), len(keys)) for digest in self.digests]
         self.positional = [key.get("variable") == "citation-number" for key in keys]
         self.descending = [key.get("sort") == "descending" for key in keys]
-        self.items: dict[int, dict[str, Any]] = {}  # CSL items converted so far, by index
 
     def formatted(self) -> list[_Formatted]:
         """Every reference in the style's order, with its sort keys and text."""
@@ -238,8 +237,9 @@ class _Formatter:
         numbers: list[int] | None = None,
     ) -> _Result:
         """What `_format_chunk` gives for the references at `indexes`, `_CHUNK` at a
-        time so that citeproc never holds more than a chunk."""
-        chunks = [
+        time so that citeproc never holds more than a chunk, nor this more than a chunk's
+        CSL items (unless they go to worker processes)."""
+        chunks = (
             _Chunk(
                 self.style_name,
                 self._csl_items(indexes[start : start + _CHUNK]),
@@ -248,18 +248,17 @@ class _Formatter:
                 numbers=None if numbers is None else numbers[start : start + _CHUNK],
             )
             for start in range(0, len(indexes), _CHUNK)
+        )
+        count = -(-len(indexes) // _CHUNK)
+        return [
+            result for results in _format_chunks(chunks, count, self.jobs) for result in results
         ]
-        return [result for results in _format_chunks(chunks, self.jobs) for result in results]
 
     def _csl_items(self, indexes: list[int]) -> list[dict[str, Any]]:
-        """The CSL items of the references at `indexes`, each converted once (a numbered
-        style may need them for the sort keys and again for the texts)."""
-        new = [index for index in indexes if index not in self.items]
-        converted = _without_marks(csl_items(self.references[index] for index in new))
-        for index, item in zip(new, converted, strict=True):
-            # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
-            self.items[index] = {**item, "id": str(index)}
-        return [self.items[index] for index in indexes]
+        """The CSL items of the references at `indexes`."""
+        items = _without_marks(csl_items(self.references[index] for index in indexes))
+        # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
+        return [{**item, "id": str(index)} for index, item in zip(indexes, items, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -278,26 +277,28 @@ class _Chunk:
 _Result = list[tuple[list[str | None], str | None]]
 
 
-def _format_chunks(chunks: list[_Chunk], jobs: int) -> list[_Result]:
-    """`_format_chunk` of each chunk, in order: in up to `jobs` worker processes when there
-    are several chunks, else (or where processes cannot be started) in this one."""
+def _format_chunks(chunks: Iterable[_Chunk], count: int, jobs: int) -> Iterator[_Result]:
+    """`_format_chunk` of each of the `count` chunks, in order: in up to `jobs` worker
+    processes when there are several, else (or where processes cannot be started) here."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if jobs > 1 and len(chunks) > 1 and not multiprocessing.current_process().daemon:
+    if jobs > 1 and count > 1 and not multiprocessing.current_process().daemon:
+        chunks = list(chunks)  # to format them here if the workers fail
         # Spawned, not forked: a fork copies whatever locks the caller's threads hold.
         context = multiprocessing.get_context("spawn")
         try:
-            with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
-                return list(pool.map(_format_chunk_alone, chunks))
+            with ProcessPoolExecutor(min(jobs, count), mp_context=context) as pool:
+                results = list(pool.map(_format_chunk_alone, chunks))
         except (OSError, BrokenProcessPool):
             pass  # no processes to be had (a sandbox), or one was killed: format here
-    results = []
+        else:
+            yield from results
+            return
     for chunk in chunks:
-        results.append(_format_chunk(chunk))
+        yield _format_chunk(chunk)
         gc.collect()  # the chunk's cycles: all that is older is frozen out of sight
-    return results
 
 
 def _format_chunk_alone(chunk: _Chunk) -> _Result:
