@@ -157,12 +157,11 @@ class _Formatter:
         root = _style(style).root
         self.references = references
         self.digests = [_digest(reference) for reference in references]
-        sort = root.find("cs:bibliography/cs:sort", _CSL)
-        keys = [] if sort is None else sort.findall("cs:key", _CSL)
+        keys = _sort_keys(root)
         self.numbered = root.find(".//cs:text[@variable='citation-number']", _CSL) is not None
         self.known = [_stored(known.get(digest), len(keys)) for digest in self.digests]
-        self.positional = [key.get("variable") == "citation-number" for key in keys]
-        self.descending = [key.get("sort") == "descending" for key in keys]
+        self.positional = [positional for _, positional in keys]
+        self.descending = [key.get("sort") == "descending" for key, _ in keys]
 
     def formatted(self) -> list[_Formatted]:
         """Every reference in the style's order, with its sort keys and text."""
@@ -321,8 +320,7 @@ def _format_chunk(chunk: _Chunk) -> _Result:
     columns: list[list[Any]] = []
     if chunk.sort:
         layout = csl.root.find("cs:bibliography/cs:layout", _CSL)
-        for key in csl.root.iterfind("cs:bibliography/cs:sort/cs:key", _CSL):
-            positional = key.get("variable") == "citation-number"
+        for key, positional in _sort_keys(csl.root):
             columns.append(
                 [None] * len(chunk.items)
                 if positional
@@ -353,6 +351,13 @@ class _Numbering(list[str]):
 
     def index(self, key: str, *_: Any) -> int:
         return self.positions[key]
+
+
+def _sort_keys(root: Any) -> list[tuple[Any, bool]]:
+    """The keys of the style's bibliography sort, each with whether it is the entry's
+    number (`citation-number`), which only the order of the whole bibliography decides."""
+    keys = root.iterfind("cs:bibliography/cs:sort/cs:key", _CSL)
+    return [(key, key.get("variable") == "citation-number") for key in keys]
 
 
 def available_cpus() -> int:
