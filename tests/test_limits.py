@@ -13,7 +13,7 @@ import pytest
 from massage_evidence import ConfigError
 from massage_evidence.anchoring import Lines
 from massage_evidence.cli import main
-from massage_evidence.limits import SETTINGS, Limits
+from massage_evidence.limits import MAX_SAFE_DEPTH, SETTINGS, Limits
 from massage_evidence.validation import Selection, check
 
 from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, Project
@@ -105,11 +105,26 @@ def test_aliases_count_toward_the_depth(project: Project) -> None:
 
 def test_deepest_allowed_nesting_parses(project: Project) -> None:
     """Nesting right at the largest allowed limit is parsed, not a crash."""
-    depth = 2000
+    depth = MAX_SAFE_DEPTH
     project.write("claims.yaml", "[" * depth + "]" * depth + "\n")
     findings = check("claims.yaml", limits=Limits(max_depth=depth))
     assert [(f.code, f.message) for f in findings] == [
         ("ME102", "the claims file must be a mapping of fields, not a list")
+    ]
+
+
+def test_nesting_past_libyaml_is_a_located_finding(project: Project) -> None:
+    """One level past the largest limit, libyaml's own refusal is a located ME101."""
+    depth = MAX_SAFE_DEPTH + 1
+    project.write("claims.yaml", "[" * depth + "]" * depth + "\n")
+    findings = check("claims.yaml", limits=Limits(max_depth=MAX_SAFE_DEPTH))
+    assert [(f.code, f.line, f.column, f.message) for f in findings] == [
+        (
+            "ME101",
+            1,
+            depth,
+            "exceeded maximum nesting depth (while increasing flow level)",
+        )
     ]
 
 
@@ -196,7 +211,7 @@ def test_bad_limit_on_the_command_line(
     assert run(capsys, "validate", "claims.yaml", "--max-depth", "5000") == (
         2,
         "",
-        "massage-evidence: error: --max-depth must be a whole number from 1 up to 2,000;"
+        "massage-evidence: error: --max-depth must be a whole number from 1 up to 1,000;"
         " got 5000\n",
     )
 

@@ -1,13 +1,17 @@
-"""YAML with positions: one fast parse, duplicate keys found, line numbers kept for later.
+"""YAML with positions: one pass over libyaml's events, duplicate keys found, lines found later.
 
-Why: findings must point at a line, but recording positions for every value costs time on
-large files. The composed node tree already holds every position, so it is kept and searched
-only when a finding needs a place.
+Why: findings must point at a line, but a node tree that holds every position costs more
+time and memory than the data itself (on a 100k-claim file, libyaml's composer alone grew
+18-fold from 10k claims, most of it in the kernel faulting in memory). So the pass that
+checks the input limits also builds the data and notes where each top-level key and each
+item under one starts; a finding's position is then found by composing that one item's
+lines. Files whose shape makes that unsafe are composed whole, as PyYAML does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -98,12 +102,28 @@ class _Loader(_Parser, _Constructor, _Resolver):
 
 
 class Locator:
-    """Finds the line and column of any value in a parsed YAML file by its path."""
+    """Finds the line and column of any value in a parsed YAML file by its path.
 
-    def __init__(self, root: Node | None, path: str) -> None:
+    Where the one-pass reader drew an `_Outline` of the file (the top-level keys and the
+    items under them), a position inside an item is found by composing the node tree of
+    that item's lines alone; anything else composes the whole file, once.
+    """
+
+    def __init__(self, text: str, path: str, outline: _Outline | None = None) -> None:
         self.path = path
-        self._root = root
+        self._text = text
+        self._outline = outline
+        self._root: Node | None = None
+        self._composed = False
+        self._fragments: dict[int, Node | None] = {}
         self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    @classmethod
+    def of_tree(cls, root: Node | None, text: str, path: str) -> Locator:
+        """A locator over a node tree already composed."""
+        locator = cls(text, path)
+        locator._root, locator._composed = root, True
+        return locator
 
     def locate(self, *parts: str | int, key: bool = False) -> Location:
         """The place of the value at `parts`, or of the deepest part that exists.
@@ -111,29 +131,58 @@ class Locator:
         A mapping entry is located at its value when that is a scalar, else at its key;
         `key=True` always gives the key (for unknown keys).
         """
-        node = self._root
-        if node is None:
-            return Location(self.path, 1, 1)
-        mark = node.start_mark
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            if isinstance(node, MappingNode):
-                entry = self._index(node).get(str(part))
-                if entry is None:
-                    break
-                key_node, node = entry
-                use_key = key or not isinstance(node, ScalarNode) or not last
-                mark = key_node.start_mark if use_key else node.start_mark
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if not 0 <= part < len(node.value):
-                    break
-                node = node.value[part]
-                mark = node.start_mark
-            else:
-                break
-        return Location(self.path, mark.line + 1, mark.column + 1)
+        outline = self._outline
+        if outline is None:
+            return self._located(self._tree(), parts, key)
+        if not parts:
+            return self._at(outline.root)
+        top = outline.tops.get(str(parts[0]))
+        if top is None:
+            return self._at(outline.root)
+        if len(parts) == 1:
+            return self._at(top.value if top.scalar and not key else top.key)
+        if top.items is None and not top.scalar:  # a flow collection: not outlined
+            return self._located(self._tree(), parts, key)
+        ordinal = top.item(parts[1])
+        if ordinal is None:
+            return self._at(top.key)
+        fragment = self._fragment(ordinal, top)
+        if fragment is None:
+            return self._located(self._tree(), parts, key)
+        first = 0 if isinstance(top.items, list) else parts[1]
+        line, column = _descend(fragment, fragment.start_mark, (first, *parts[2:]), key, self)
+        return Location(self.path, outline.lines[ordinal] + line + 1, column + 1)
 
-    def _index(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    def _located(self, root: Node | None, parts: tuple[str | int, ...], key: bool) -> Location:
+        if root is None:
+            return Location(self.path, 1, 1)
+        line, column = _descend(root, root.start_mark, parts, key, self)
+        return Location(self.path, line + 1, column + 1)
+
+    def _at(self, mark: tuple[int, int]) -> Location:
+        return Location(self.path, mark[0] + 1, mark[1] + 1)
+
+    def _tree(self) -> Node | None:
+        """The node tree of the whole file, composed on first use."""
+        if not self._composed:
+            loader = _Loader(self._text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+            self._composed = True
+        return self._root
+
+    def _fragment(self, ordinal: int, top: _Top) -> Node | None:
+        """The node tree of the lines of item `ordinal`, or None where those lines alone
+        do not hold exactly that item where the whole file has it."""
+        if ordinal not in self._fragments:
+            assert self._outline is not None
+            self._fragments[ordinal] = self._outline.fragment(self._text, ordinal, top)
+        return self._fragments[ordinal]
+
+    def index(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        """A mapping's entries by key text (the first where a key repeats)."""
         index = self._indexes.get(id(node))
         if index is None:
             index = {}
@@ -142,6 +191,93 @@ class Locator:
                     index.setdefault(key_node.value, (key_node, value_node))
             self._indexes[id(node)] = index
         return index
+
+
+def _descend(
+    node: Node, mark: Any, parts: tuple[str | int, ...], key: bool, locator: Locator
+) -> tuple[int, int]:
+    """The 0-based line and column that `Locator.locate` gives for `parts` below `node`."""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, MappingNode):
+            entry = locator.index(node).get(str(part))
+            if entry is None:
+                break
+            key_node, node = entry
+            use_key = key or not isinstance(node, ScalarNode) or not last
+            mark = key_node.start_mark if use_key else node.start_mark
+        elif isinstance(node, SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line, mark.column
+
+
+@dataclass
+class _Top:
+    """A top-level entry of the file: where its key and value start, and where each
+    item of a block collection value starts (as an ordinal in `_Outline.lines`)."""
+
+    key: tuple[int, int]
+    value: tuple[int, int] = (0, 0)
+    scalar: bool = False
+    items: list[int] | dict[str, int] | None = None
+
+    def item(self, part: str | int) -> int | None:
+        """The ordinal of the item at `part`, if the value has one there."""
+        if isinstance(self.items, dict):
+            return self.items.get(str(part))
+        if isinstance(self.items, list) and isinstance(part, int) and 0 <= part < len(self.items):
+            return self.items[part]
+        return None
+
+
+@dataclass
+class _Outline:
+    """Where the parts of a file whose root is a block mapping start.
+
+    `lines`, `starts` and `columns` hold, in file order, the line, the offset of the line
+    and the column of every top-level key and of every item under one: an item's lines
+    run to the next of them.
+    """
+
+    root: tuple[int, int]
+    tops: dict[str, _Top] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)
+
+    def mark(self, mark: _Mark) -> int:
+        """Record where a top-level key or an item starts; its ordinal."""
+        self.lines.append(mark.line)
+        self.starts.append(mark.index - mark.column)
+        self.columns.append(mark.column)
+        return len(self.lines) - 1
+
+    def fragment(self, text: str, ordinal: int, top: _Top) -> Node | None:
+        """The node tree of the lines of item `ordinal`, checked to hold just that item,
+        starting at line 0 in its own column; None where they do not (then the whole file
+        is composed instead)."""
+        end = self.starts[ordinal + 1] if ordinal + 1 < len(self.starts) else len(text)
+        loader = _Loader(text[self.starts[ordinal] : end])
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError:
+            return None
+        finally:
+            loader.dispose()
+        if isinstance(top.items, list) and isinstance(root, SequenceNode):
+            first = root.value[0].start_mark if len(root.value) == 1 else None
+        elif isinstance(top.items, dict) and isinstance(root, MappingNode):
+            first = root.value[0][0].start_mark if len(root.value) == 1 else None
+        else:
+            first = None
+        if first is None or (first.line, first.column) != (0, self.columns[ordinal]):
+            return None
+        return root
 
 
 @dataclass
@@ -155,35 +291,58 @@ class ParsedYaml:
 
 def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     """Parse one YAML document; syntax errors (ME101), repeated keys (ME103) and
-    limits (ME106) become problems instead of exceptions."""
+    limits (ME106) become problems instead of exceptions.
+
+    Why one pass: the event stream that the limits are measured on also builds the data
+    and an outline of positions, which is all a typical file needs, in a fraction of the
+    memory of a node tree. A file that uses tags, anchors, merge keys or complex keys is
+    then composed and constructed by PyYAML as a whole.
+    """
     try:
-        over = _measure(text, limits, path)
-        if over is not None:
-            return ParsedYaml(None, Locator(None, path), [over])
-        loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-            data = None if root is None else loader.construct_document(root)
-        finally:
-            loader.dispose()
+        read = _read(text, limits, path)
+        if not isinstance(read, _Read):
+            return ParsedYaml(None, Locator(text, path), [read])
+        if not read.built:
+            read = _read_whole(text, path)
     except yaml.MarkedYAMLError as error:
-        return ParsedYaml(None, Locator(None, path), [_syntax_problem(error, text, path)])
+        problem = _too_deep_for_libyaml(text, error, limits, path)
+        return ParsedYaml(
+            None, Locator(text, path), [problem or _syntax_problem(error, text, path)]
+        )
     except yaml.YAMLError as error:  # errors without a mark, e.g. a bad stream
         return ParsedYaml(
-            None, Locator(None, path), [("ME101", Problem(str(error), Location(path)))]
+            None, Locator(text, path), [("ME101", Problem(str(error), Location(path)))]
         )
     problems = [
         (
             "ME103",
             Problem(
-                f"key {again.value!r} repeats the key at line {first.start_mark.line + 1};"
-                " keep one of them",
-                Location(path, again.start_mark.line + 1, again.start_mark.column + 1),
+                f"key {value!r} repeats the key at line {first.line + 1}; keep one of them",
+                Location(path, again.line + 1, again.column + 1),
             ),
         )
-        for again, first in loader.duplicates
+        for value, again, first in read.duplicates
     ]
-    return ParsedYaml(data, Locator(root, path), problems)
+    return ParsedYaml(read.data, read.locator, problems)
+
+
+def _too_deep_for_libyaml(
+    text: str, error: yaml.MarkedYAMLError, limits: Limits, path: str
+) -> tuple[str, Problem] | None:
+    """The depth limit that the text before libyaml's own nesting refusal breaks, if any.
+
+    Why: libyaml 0.2.6 refuses nesting deeper than 1,000 levels, and its scanner reads a
+    run of opening brackets to the end before the first event comes out, so the limit is
+    measured again on the text up to the place libyaml refused.
+    """
+    mark = error.problem_mark
+    if error.problem != "exceeded maximum nesting depth" or mark is None:
+        return None
+    try:
+        read = _read(text[: mark.index], limits, path)
+    except yaml.YAMLError:
+        return None
+    return None if isinstance(read, _Read) else read
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[str, Problem]:
@@ -205,41 +364,197 @@ class _Mark(Protocol):
 
     line: int
     column: int
+    index: int
 
 
-@dataclass
+_NO_KEY: Any = object()  # a mapping awaits its next key
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(slots=True)
 class _Open:
-    """A collection whose end the event stream has not reached yet."""
+    """A collection whose end the event stream has not reached yet: what it counts and,
+    while the one pass builds, what it holds."""
 
     mark: _Mark | None
     anchor: str | None
     size: int = 1
     height: int = 1
+    value: Any = None  # the list or dict built so far
+    key: Any = _NO_KEY  # in a mapping, the key whose value comes next
+    seen: dict[tuple[str, str], _Mark] | None = None  # a mapping's keys so far
+    top: _Top | None = None  # the outline entry of the root's key or of this collection
 
 
-def _measure(text: str, limits: Limits, path: str) -> tuple[str, Problem] | None:
+@dataclass
+class _Read:
+    """The data of a document, its repeated keys (text, where, where first) and a
+    locator; `built` is False where the one pass left the building to PyYAML."""
+
+    data: Any
+    duplicates: list[tuple[str, _Mark, _Mark]]
+    locator: Locator
+    built: bool = True
+
+
+class _UnusualError(Exception):
+    """A feature that the one pass leaves to PyYAML: tags, anchors, aliases, merge keys,
+    complex keys, more than one document."""
+
+
+class _Builder:
+    """Builds plain data from the event stream, as `_Loader` would from the node tree,
+    and draws the `_Outline` of a block mapping root."""
+
+    def __init__(self) -> None:
+        self.resolve: Callable[[type[Node], str, tuple[bool, bool]], str] = _Resolver().resolve
+        self.constructor = _Constructor()
+        self.data: Any = None
+        self.outline: _Outline | None = None
+        self.duplicates: list[tuple[str, _Mark, _Mark]] = []
+
+    def feed(self, event: yaml.NodeEvent, stack: list[_Open], opened: _Open | None = None) -> bool:
+        """Build what a scalar or collection start adds; False where the one pass
+        cannot build this document."""
+        try:
+            if isinstance(event, yaml.ScalarEvent):
+                self._scalar(event, stack)
+            elif isinstance(event, yaml.CollectionStartEvent) and opened is not None:
+                self._start(event, stack, opened)
+        except _UnusualError:
+            return False
+        return True
+
+    def _scalar(self, event: yaml.ScalarEvent, stack: list[_Open]) -> None:
+        if event.anchor is not None or event.tag is not None:
+            raise _UnusualError
+        text = event.value
+        tag = self.resolve(ScalarNode, text, event.implicit)
+        if tag == _STR_TAG:
+            value: Any = text
+        elif tag == _MERGE_TAG:
+            raise _UnusualError
+        else:
+            node = ScalarNode(tag, text, style=event.style)
+            value = self.constructor.yaml_constructors[tag](self.constructor, node)
+        if not stack:
+            self.data = value
+            return
+        parent = stack[-1]
+        mark = _start_of(event)
+        self._outline(mark, stack, parent, text, scalar=True)
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        elif parent.key is _NO_KEY:
+            assert parent.seen is not None
+            first = parent.seen.setdefault((tag, text), mark)
+            if first is not mark:
+                self.duplicates.append((text, mark, first))
+            parent.key = value
+        else:
+            parent.value[parent.key] = value
+            parent.key = _NO_KEY
+
+    def _start(self, event: yaml.CollectionStartEvent, stack: list[_Open], opened: _Open) -> None:
+        if event.anchor is not None or event.tag is not None:
+            raise _UnusualError
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        opened.value = {} if mapping else []
+        if mapping:
+            opened.seen = {}
+        mark = _start_of(event)
+        if not stack:
+            self.data = opened.value
+            if mapping and not event.flow_style:
+                self.outline = _Outline((mark.line, mark.column))
+            return
+        parent = stack[-1]
+        if not isinstance(parent.value, list) and parent.key is _NO_KEY:
+            raise _UnusualError  # a collection as a key
+        top = self._outline(mark, stack, parent, None, scalar=False)
+        if top is not None and not event.flow_style:
+            top.items = {} if mapping else []
+            opened.top = top
+        if isinstance(parent.value, list):
+            parent.value.append(opened.value)
+        else:
+            parent.value[parent.key] = opened.value
+            parent.key = _NO_KEY
+
+    def _outline(
+        self,
+        mark: _Mark,
+        stack: list[_Open],
+        parent: _Open,
+        text: str | None,
+        *,
+        scalar: bool,
+    ) -> _Top | None:
+        """Record a top-level key or value, or an item under a top-level key, that
+        starts at `mark`; the top entry whose value starts there, if one does."""
+        outline = self.outline
+        if outline is None or len(stack) > 2:
+            return None
+        if len(stack) == 1:
+            if parent.key is _NO_KEY:
+                if text is None:
+                    return None
+                outline.mark(mark)
+                parent.top = _Top((mark.line, mark.column))
+                outline.tops.setdefault(text, parent.top)
+                return None
+            top, parent.top = parent.top, None
+            if top is not None:
+                top.value, top.scalar = (mark.line, mark.column), scalar
+            return top
+        items = stack[1].top.items if stack[1].top is not None else None
+        if isinstance(items, list):
+            items.append(outline.mark(mark))
+        elif isinstance(items, dict) and parent.key is _NO_KEY and text is not None:
+            items.setdefault(text, outline.mark(mark))
+        return None
+
+
+def _start_of(event: yaml.NodeEvent) -> _Mark:
+    """Where an event starts: every parser's events have a start."""
+    mark = event.start_mark
+    assert mark is not None
+    return mark
+
+
+def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read:
     """The first limit the document breaks, read from the event stream before anything
-    is built: the number of values it expands to (aliases included) and its depth.
+    else is built (the number of values it expands to, aliases included, and its depth),
+    else the document read in the same pass.
 
     Why: an alias is a pointer, so a 1 KB file can expand to billions of values once
-    anything walks it, and building the node tree of a large file first would cost
+    anything walks it, and building a node tree of a large file first would cost
     gigabytes. Streaming stops at the first value over a limit, in constant memory.
     """
     anchors: dict[str, tuple[int, int]] = {}
     stack: list[_Open] = []
     total = 0
+    builder: _Builder | None = _Builder()
+    documents = 0
     parser = _Parser(text)
     try:
         while parser.check_event():
             event = parser.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
-                anchors.clear()
-                continue
-            if isinstance(event, yaml.CollectionStartEvent):
-                size, height = 1, 1
+            if isinstance(event, yaml.ScalarEvent):
+                if builder is not None and not builder.feed(event, stack):
+                    builder = None
+                size = 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (1, 0)
+                _add(stack, 1, 0)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                size = 1
                 if len(stack) + 1 > limits.max_depth:
                     return _too_deep(path, event.start_mark, limits.max_depth)
-                stack.append(_Open(event.start_mark, event.anchor))
+                opened = _Open(event.start_mark, event.anchor)
+                if builder is not None and not builder.feed(event, stack, opened):
+                    builder = None
+                stack.append(opened)
             elif isinstance(event, yaml.CollectionEndEvent):
                 done = stack.pop()
                 if done.anchor is not None:
@@ -247,6 +562,7 @@ def _measure(text: str, limits: Limits, path: str) -> tuple[str, Problem] | None
                 _add(stack, done.size, done.height)
                 continue
             elif isinstance(event, yaml.AliasEvent):
+                builder = None  # PyYAML shares the anchored value
                 looping = next((o for o in stack if o.anchor == event.anchor), None)
                 if looping is not None:
                     return "ME106", Problem(
@@ -256,11 +572,12 @@ def _measure(text: str, limits: Limits, path: str) -> tuple[str, Problem] | None
                 if len(stack) + height > limits.max_depth:
                     return _too_deep(path, event.start_mark, limits.max_depth)
                 _add(stack, size, height)
-            elif isinstance(event, yaml.ScalarEvent):
-                size = 1
-                if event.anchor is not None:
-                    anchors[event.anchor] = (1, 0)
-                _add(stack, 1, 0)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                anchors.clear()
+                documents += 1
+                if documents > 1:
+                    builder = None  # PyYAML's composer says what is wrong
+                continue
             else:
                 continue
             total += size
@@ -272,7 +589,23 @@ def _measure(text: str, limits: Limits, path: str) -> tuple[str, Problem] | None
                 )
     finally:
         parser.dispose()
-    return None
+    if builder is None:
+        return _Read(None, [], Locator(text, path), built=False)
+    return _Read(builder.data, builder.duplicates, Locator(text, path, builder.outline))
+
+
+def _read_whole(text: str, path: str) -> _Read:
+    """The document composed and constructed by PyYAML as a whole."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
+    duplicates = [
+        (again.value, again.start_mark, first.start_mark) for again, first in loader.duplicates
+    ]
+    return _Read(data, duplicates, Locator.of_tree(root, text, path))
 
 
 def _add(stack: list[_Open], size: int, height: int) -> None:

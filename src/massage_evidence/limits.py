@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from .errors import ConfigError
 
-MAX_SAFE_DEPTH = 2000
-"""The deepest nesting any setting may allow: libyaml builds nested collections
-recursively and overflows the C stack a few thousand levels down."""
+MAX_SAFE_DEPTH = 1000
+"""The deepest nesting any setting may allow: libyaml 0.2.6 (in PyYAML 6.0.4) refuses
+deeper nesting itself, and older releases build nested collections recursively and
+overflow the C stack a few thousand levels down."""
 
 SETTINGS = {
     "max-file-size": "max_file_bytes",
