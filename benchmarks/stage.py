@@ -1,9 +1,9 @@
 """One benchmark measurement in a fresh interpreter: `python benchmarks/stage.py STAGE CLAIMS`.
 
 Prints JSON: the stage's wall time (imports included, interpreter start excluded), the
-process's peak resident memory, and for a stage with worker processes the peak of all of
-them together, sampled every 50 ms from /proc (a worker's own peak, as `getrusage` gives
-it, includes the memory of the process it was started from). Run by benchmarks/run.py, one
+process's own peak resident memory, and for a stage with worker processes the peak of all
+of them together, sampled every 50 ms from /proc (a worker's own peak, as `getrusage`
+gives it, includes the memory of the process it was started from). Run by benchmarks/run.py, one
 process per measurement, so that every stage starts cold and its memory peak is its own.
 """
 
@@ -112,6 +112,21 @@ def resident_bytes(root: int) -> int:
     return total
 
 
+def own_peak_bytes() -> int:
+    """This process's peak resident memory since it started this program.
+
+    Why not `getrusage`: its peak also counts the memory of the process this one was
+    forked from, as it stood at the fork, so a large benchmark runner would show as the
+    peak of every small stage. Linux's VmHWM starts afresh with the new program.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 class Sampler(threading.Thread):
     """Keeps the largest `resident_bytes` of this process tree until stopped."""
 
@@ -136,6 +151,6 @@ if __name__ == "__main__":
     sampler.stopped.set()
     if sampler.is_alive():
         sampler.join()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = own_peak_bytes()
     result = {"stage": stage, "seconds": seconds, "peak_bytes": peak}
     print(json.dumps(result | {"total_peak_bytes": max(peak, sampler.peak)}))

@@ -79,3 +79,18 @@ def test_memory_of_a_process_tree_counts_its_children() -> None:
             assert stage.resident_bytes(child.pid) > 190_000_000
         finally:
             child.kill()
+
+
+def test_a_stage_peak_is_its_own_not_its_runners() -> None:
+    """A stage started by a runner holding 300 MB reports only its own memory."""
+    import json
+    import subprocess
+
+    held = bytearray(300 * 2**20)
+    held[:: 2**12] = b"x" * len(held[:: 2**12])  # every page resident
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "stage.py"), "floor", "data/claims.yaml"],
+        capture_output=True, text=True, check=True, cwd=REPO,
+    )  # fmt: skip
+    assert held[0] == ord("x")
+    assert json.loads(out.stdout)["peak_bytes"] < 150 * 2**20
