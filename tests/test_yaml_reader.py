@@ -139,3 +139,11 @@ def test_mutated_corpora_agree(name: str, data: st.DataObject) -> None:
 @given(text=YAMLISH)
 def test_yaml_looking_text_agrees(text: str) -> None:
     agree(text)
+
+
+@pytest.mark.parametrize("text", ["a: [\n", "a: 1\n---\nb: 2\n", "a: *nowhere\n", "[" * 1001])
+def test_a_file_that_cannot_be_read_is_located_at_its_start(text: str) -> None:
+    """The locator of a file with a syntax error or too deep answers line 1, never raises."""
+    parsed = _yaml.parse_yaml(text, "c.yaml", Limits(max_depth=1000))
+    assert [code for code, _ in parsed.problems] == ["ME101"]
+    assert str(parsed.locator.locate("a", 0, key=True)) == "c.yaml:1:1"

@@ -298,21 +298,18 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     memory of a node tree. A file that uses tags, anchors, merge keys or complex keys is
     then composed and constructed by PyYAML as a whole.
     """
+    unread = Locator.of_tree(None, text, path)  # where the file cannot be read: line 1
     try:
         read = _read(text, limits, path)
         if not isinstance(read, _Read):
-            return ParsedYaml(None, Locator(text, path), [read])
+            return ParsedYaml(None, unread, [read])
         if not read.built:
             read = _read_whole(text, path)
     except yaml.MarkedYAMLError as error:
         problem = _too_deep_for_libyaml(text, error, limits, path)
-        return ParsedYaml(
-            None, Locator(text, path), [problem or _syntax_problem(error, text, path)]
-        )
+        return ParsedYaml(None, unread, [problem or _syntax_problem(error, text, path)])
     except yaml.YAMLError as error:  # errors without a mark, e.g. a bad stream
-        return ParsedYaml(
-            None, Locator(text, path), [("ME101", Problem(str(error), Location(path)))]
-        )
+        return ParsedYaml(None, unread, [("ME101", Problem(str(error), Location(path)))])
     problems = [
         (
             "ME103",
@@ -590,7 +587,7 @@ def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read:
     finally:
         parser.dispose()
     if builder is None:
-        return _Read(None, [], Locator(text, path), built=False)
+        return _Read(None, [], Locator.of_tree(None, text, path), built=False)
     return _Read(builder.data, builder.duplicates, Locator(text, path, builder.outline))
 
 
