@@ -3,8 +3,9 @@
 Prints JSON: the stage's wall time (imports included, interpreter start excluded), the
 process's own peak resident memory, and for a stage with worker processes the peak of all
 of them together, sampled every 50 ms from /proc (a worker's own peak, as `getrusage`
-gives it, includes the memory of the process it was started from). Run by benchmarks/run.py, one
-process per measurement, so that every stage starts cold and its memory peak is its own.
+gives it, includes the memory of the process it was started from). Run by
+benchmarks/run.py, one process per measurement, so that every stage starts cold and its
+memory peak is its own.
 """
 
 from __future__ import annotations

@@ -85,8 +85,7 @@ def test_shapes_and_fallbacks(text: str, one_pass: bool) -> None:
     are left to PyYAML whole."""
     agree(text)
     read = _yaml._read(text, LIMITS, "c.yaml")
-    assert isinstance(read, _yaml._Read)
-    assert read.built is one_pass
+    assert isinstance(read, _yaml._Read) if one_pass else read is None
 
 
 def test_repeated_keys_are_found_in_one_pass() -> None:

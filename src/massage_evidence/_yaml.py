@@ -301,9 +301,9 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     unread = Locator.of_tree(None, text, path)  # where the file cannot be read: line 1
     try:
         read = _read(text, limits, path)
-        if not isinstance(read, _Read):
+        if isinstance(read, tuple):
             return ParsedYaml(None, unread, [read])
-        if not read.built:
+        if read is None:
             read = _read_whole(text, path)
     except yaml.MarkedYAMLError as error:
         problem = _too_deep_for_libyaml(text, error, limits, path)
@@ -339,7 +339,7 @@ def _too_deep_for_libyaml(
         read = _read(text[: mark.index], limits, path)
     except yaml.YAMLError:
         return None
-    return None if isinstance(read, _Read) else read
+    return read if isinstance(read, tuple) else None
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[str, Problem]:
@@ -386,17 +386,16 @@ class _Open:
 @dataclass
 class _Read:
     """The data of a document, its repeated keys (text, where, where first) and a
-    locator; `built` is False where the one pass left the building to PyYAML."""
+    locator."""
 
     data: Any
     duplicates: list[tuple[str, _Mark, _Mark]]
     locator: Locator
-    built: bool = True
 
 
 class _UnusualError(Exception):
-    """A feature that the one pass leaves to PyYAML: tags, anchors, aliases, merge keys,
-    complex keys, more than one document."""
+    """A feature that the one pass leaves to PyYAML: tags, anchors, merge keys, complex
+    keys (`_read` itself stops building at an alias or a second document)."""
 
 
 class _Builder:
@@ -519,10 +518,10 @@ def _start_of(event: yaml.NodeEvent) -> _Mark:
     return mark
 
 
-def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read:
-    """The first limit the document breaks, read from the event stream before anything
-    else is built (the number of values it expands to, aliases included, and its depth),
-    else the document read in the same pass.
+def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read | None:
+    """The first limit the document breaks (the number of values it expands to, aliases
+    included, and its depth), read from the event stream as it is built; else the
+    document; None where the one pass leaves building it to PyYAML.
 
     Why: an alias is a pointer, so a 1 KB file can expand to billions of values once
     anything walks it, and building a node tree of a large file first would cost
@@ -587,7 +586,7 @@ def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read:
     finally:
         parser.dispose()
     if builder is None:
-        return _Read(None, [], Locator.of_tree(None, text, path), built=False)
+        return None
     return _Read(builder.data, builder.duplicates, Locator(text, path, builder.outline))
 
 
