@@ -9,10 +9,10 @@ kinds users make (a mistyped key, a wrong certainty, an orphaned quote, an unuse
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
-import sys
 from pathlib import Path
 
 DESIGNS = [
@@ -137,5 +137,20 @@ def real_bibliography(corpora: Path) -> str:
     return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("claims", type=positive, help="how many claims (references: twice that)")
+    parser.add_argument("folder", type=Path, help="where to write the corpus")
+    args = parser.parse_args()
+    print(generate(args.claims, args.folder))
+
+
+def positive(text: str) -> int:
+    """A count given on the command line: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive whole number")
+    return int(text)
+
+
 if __name__ == "__main__":
-    print(generate(int(sys.argv[1]), Path(sys.argv[2])))
+    main()

@@ -29,8 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generate import generate, real_bibliography
+from generate import generate, positive, real_bibliography
 
+from massage_evidence.atomic import write_atomic
 from massage_evidence.citations import available_cpus
 
 HERE = Path(__file__).parent
@@ -211,22 +212,29 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         name = stage.replace("_", " ")
         parts.append(f'<text x="{margin + 10}" y="{46 + 16 * k}" fill="{colour}">{name}</text>')
     parts.append("</svg>")
-    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    write_atomic(path, "\n".join(parts) + "\n")
+
+
+def sizes(text: str) -> list[int]:
+    """`--sizes`: claims per corpus, by commas."""
+    return [positive(part) for part in text.split(",")]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per stage and corpus")
+    parser.add_argument(
+        "--sizes", type=sizes, default="1000,10000,100000", help="claims per corpus, by commas"
+    )
+    parser.add_argument("--repeat", type=positive, default=3, help="runs per stage and corpus")
     parser.add_argument("--real", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
-        "--report-up-to", type=int, default=10_000, help="largest corpus whose report is timed"
+        "--report-up-to", type=positive, default=10_000, help="largest corpus whose report is timed"
     )
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--plot", type=Path, default=REPO / "docs" / "images" / "scaling.svg")
     args = parser.parse_args()
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes:
         reports = size <= args.report_up_to
         results.append(bench(str(size), corpus(str(size), size), args.repeat, reports))
         print(table(results[-1:]).splitlines()[-1], flush=True)
@@ -241,7 +249,7 @@ def main() -> int:
     )
     growth = growth_ratios(results)
     summary = {"machine": machine, "corpora": results, "growth": growth, "command_line": cli}
-    args.json.write_text(json.dumps(summary, indent=2) + "\n")
+    write_atomic(args.json, json.dumps(summary, indent=2) + "\n")
     plot(results, args.plot)
     print(f"\n{machine}\n\n{table(results)}\n")
     for name, ratio in growth.items():

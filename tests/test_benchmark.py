@@ -94,3 +94,26 @@ def test_a_stage_peak_is_its_own_not_its_runners() -> None:
     )  # fmt: skip
     assert held[0] == ord("x")
     assert json.loads(out.stdout)["peak_bytes"] < 150 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments", "error"),
+    [
+        ("generate.py", ["ten", "out"], "generate.py: error: argument claims: 'ten'"),
+        ("run.py", ["--sizes", "1000,10k"], "run.py: error: argument --sizes: '10k'"),
+        ("run.py", ["--repeat", "0"], "run.py: error: argument --repeat: '0'"),
+    ],
+)
+def test_scripts_refuse_bad_numbers_in_one_line(
+    script: str, arguments: list[str], error: str, tmp_path: Path
+) -> None:
+    """A mistyped size is a usage error (status 2) naming the argument, not a traceback."""
+    import subprocess
+
+    path = REPO / "benchmarks" / script
+    out = subprocess.run(
+        [sys.executable, str(path), *arguments], capture_output=True, text=True, cwd=tmp_path
+    )
+    last = out.stderr.splitlines()[-1]
+    assert (out.returncode, last) == (2, f"{error}: expected a positive whole number")
+    assert list(tmp_path.iterdir()) == []
