@@ -109,13 +109,8 @@ def _reference(entry: Entry, path: str, lines: list[str]) -> tuple[Reference, li
             )
             continue
         fields[name] = str(item.value)
-    # Built without validation: the parser gives strings only, and 20,000 validations of a
-    # field mapping cost a second on a large bibliography.
-    reference = Reference.model_construct(
-        key=entry.key, entry_type=entry.entry_type.lower(), fields=fields
-    )
-    reference._location = _position(entry.start_line, path, lines, "@")
-    return reference, repeated
+    where = _position(entry.start_line, path, lines, "@")
+    return Reference(entry.key, entry.entry_type.lower(), fields, where), repeated
 
 
 def _failed(block: ParsingFailedBlock, path: str, lines: list[str]) -> Problem:

@@ -113,11 +113,10 @@ class Cache:
         if entry is None:
             return None
         try:
-            references = []
-            for key, kind, fields, line, column in entry["entries"]:
-                reference = Reference.model_construct(key=key, entry_type=kind, fields=fields)
-                reference._location = Location(path, line, column)
-                references.append(reference)
+            references = [
+                Reference(key, kind, fields, Location(path, line, column))
+                for key, kind, fields, line, column in entry["entries"]
+            ]
             problems = [
                 (code, Problem(message, Location(path, line, column)))
                 for code, message, line, column in entry["problems"]

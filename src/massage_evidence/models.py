@@ -8,6 +8,7 @@ Models are frozen so that no rule can change what another rule sees.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
@@ -148,21 +149,22 @@ class Document(_Model):
         return self._display_path or self.path
 
 
-class Reference(_Model):
-    """One BibTeX entry: bibliographic facts only, as the reference manager wrote them."""
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One BibTeX entry: bibliographic facts only, as the reference manager wrote them.
 
-    key: str = Field(description="The citation key.")
-    entry_type: str = Field(description="Lower-case entry type, e.g. 'article'.")
-    fields: Mapping[str, str] = Field(
-        description="Lower-case field names to values, braces kept and LaTeX undecoded."
-    )
+    A plain dataclass, not a model: the BibTeX parser has already given it strings only,
+    and a large bibliography holds hundreds of thousands of entries.
+    """
 
-    _location: Location = PrivateAttr(default=Location(""))
-
-    @property
-    def location(self) -> Location:
-        """Where the entry starts in the bibliography."""
-        return self._location
+    key: str
+    """The citation key."""
+    entry_type: str
+    """Lower-case entry type, e.g. 'article'."""
+    fields: Mapping[str, str]
+    """Lower-case field names to values, braces kept and LaTeX undecoded."""
+    location: Location
+    """Where the entry starts in the bibliography."""
 
     def get(self, name: str) -> str | None:
         """A field's value, or None when absent or blank."""
