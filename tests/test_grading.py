@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from massage_evidence.grading import derive_certainty
 from massage_evidence.models import Claim, Corpus
@@ -36,7 +37,7 @@ def claim(
     evidence: Sequence[tuple[str, str]], reasons: Sequence[tuple[str, int]] = (), **extra: Any
 ) -> Claim:
     """A claim citing (key, stance) pairs with (domain, steps) reasons."""
-    return Claim.model_validate(
+    return TypeAdapter(Claim).validate_python(
         {
             "id": "c",
             "category": "pain",

@@ -140,6 +140,22 @@ def test_unknown_key_suggests_the_known_one(minimal: Project) -> None:
     ]
 
 
+def test_a_record_that_is_not_a_mapping_says_what_it_is(minimal: Project) -> None:
+    """A claim, evidence item, override or study given as a scalar or a list is ME102
+    naming what was found, in YAML's words."""
+    claims = MINIMAL_CLAIMS.replace("      - ref: smith2020\n        stance: supports", "      - 1")
+    minimal.write(
+        "claims.yaml", claims + "    override: true\n  - [x]\nstudies:\n  smith2020: rct\n"
+    )
+    not_a_mapping = "must be a mapping of fields, not"
+    assert minimal.rows() == [
+        ("ME102", "claims.yaml", 8, 9, f"claims[0].evidence[0] {not_a_mapping} a number 1"),
+        ("ME102", "claims.yaml", 9, 15, f"claims[0].override {not_a_mapping} true"),
+        ("ME102", "claims.yaml", 10, 5, f"claims[1] {not_a_mapping} a list"),
+        ("ME102", "claims.yaml", 12, 14, f"studies.smith2020 {not_a_mapping} text 'rct'"),
+    ]
+
+
 def test_unknown_top_level_key(minimal: Project) -> None:
     """An unknown top-level key names the claims file as its parent."""
     minimal.write("claims.yaml", MINIMAL_CLAIMS + "referenses: refs.bib\n")

@@ -13,6 +13,8 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.dataclasses import is_pydantic_dataclass
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from .findings import Problem, did_you_mean
@@ -44,7 +46,7 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
             f"{_dotted(loc[:-1]) or 'the claims file'} is missing required field {loc[-1]!r}",
             locator.locate(*loc[:-1]),
         )
-    if kind == "extra_forbidden":
+    if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         name = str(loc[-1])
         parent = loc[:-1]
         message = f"unknown field {name!r} in {_dotted(parent) or 'the claims file'}"
@@ -58,6 +60,8 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
                 "the claims file is empty; it needs at least 'version', 'title' and 'claims'", at
             )
         return Problem(f"the claims file must be a mapping of fields, not {_yaml_type(given)}", at)
+    if kind in {"model_type", "dataclass_type"}:
+        return Problem(f"{where} must be a mapping of fields, not {_described(given)}", at)
     if kind == "enum":
         choices = [member.value for member in _enum_at(loc) or ()]
         listed = ", ".join(repr(choice) for choice in choices)
@@ -72,9 +76,7 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
         )
     message = detail["msg"][:1].lower() + detail["msg"][1:]
     if kind.endswith("_type") or kind in {"literal_error", "string_too_short"}:
-        message += f", got {_yaml_type(given)}"
-        if isinstance(given, str | int | float) and given != "":
-            message += f" {given!r}"
+        message += f", got {_described(given)}"
     return Problem(f"{where}: {message}", at)
 
 
@@ -89,6 +91,15 @@ def _yaml_type(value: Any) -> str:
     return _YAML_TYPES.get(type(value).__name__, type(value).__name__)
 
 
+def _described(value: Any) -> str:
+    """A YAML value as a message names it: its type, and a scalar's text."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int | float) and value != "":
+        return f"{_yaml_type(value)} {value!r}"
+    return _yaml_type(value)
+
+
 def _kebab(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
@@ -99,8 +110,9 @@ def _annotation_at(loc: tuple[int | str, ...]) -> Any:
     annotation: Any = Corpus
     for part in loc:
         annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(str(part))
+        fields = _fields_of(annotation)
+        if fields is not None:
+            field = fields.get(str(part))
             if field is None:
                 return None
             annotation = field.annotation
@@ -131,11 +143,18 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _fields_of(annotation: Any) -> dict[str, FieldInfo] | None:
+    """The fields of a pydantic model or pydantic dataclass; None for any other type."""
+    if isinstance(annotation, type) and (
+        issubclass(annotation, BaseModel) or is_pydantic_dataclass(annotation)
+    ):
+        fields: dict[str, FieldInfo] = annotation.__pydantic_fields__
+        return fields
+    return None
+
+
 def _field_names(loc: tuple[int | str, ...]) -> list[str]:
-    model = _annotation_at(loc)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
+    return list(_fields_of(_annotation_at(loc)) or ())
 
 
 def _enum_at(loc: tuple[int | str, ...]) -> type[Enum] | None:

@@ -61,30 +61,27 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
     `verdict` and its one-line `derivation`.
     """
     derived = grades(corpus)
+    inputs = corpus.model_dump(
+        mode="json", exclude_none=True, include={"documents", "studies", "claims"}
+    )
     return {
         "version": JSON_VERSION,
         "title": corpus.title,
         "categories": dict(corpus.categories),
-        "documents": {
-            name: document.model_dump(mode="json", exclude_none=True)
-            for name, document in corpus.documents.items()
-        },
-        "studies": {
-            key: study.model_dump(mode="json", exclude_none=True)
-            for key, study in corpus.studies.items()
-        },
+        "documents": inputs["documents"],
+        "studies": inputs["studies"],
         "references": {
             key: {"type": entry.entry_type, "fields": dict(entry.fields)}
             for key, entry in corpus.references.items()
         },
         "claims": [
-            claim.model_dump(mode="json", exclude_none=True)
+            fields
             | {
                 "certainty": str(derived[claim.id].in_force),
                 "verdict": str(derived[claim.id].verdict),
                 "derivation": derived[claim.id].explanation,
             }
-            for claim in corpus.claims
+            for claim, fields in zip(corpus.claims, inputs["claims"], strict=True)
         ],
     }
 

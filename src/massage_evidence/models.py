@@ -7,11 +7,12 @@ Models are frozen so that no rule can change what another rule sees.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic.dataclasses import dataclass
 
 from .findings import Location, Problem
 from .vocabulary import Certainty, Design, Domain, RiskOfBias, Stance, StudyStatus
@@ -38,10 +39,19 @@ class Locating(Protocol):
 
 
 class _Model(BaseModel):
+    """What loading attaches state to: the corpus and its documents."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Anchor(_Model):
+# The records a corpus holds by the hundred thousand (claims, their evidence, studies)
+# are slotted pydantic dataclasses: validated as strictly as a model, in less than half
+# the time, and without a model's per-instance dictionary and set of given fields.
+_STRICT = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Anchor:
     """Where a document makes a claim: a W3C TextQuoteSelector."""
 
     document: str = Field(description="Key of the document under `documents`.")
@@ -52,7 +62,8 @@ class Anchor(_Model):
     suffix: str = Field(default="", description="Text just after the quote, to tell repeats apart.")
 
 
-class Evidence(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Evidence:
     """One study cited for one claim, and what it says about it."""
 
     ref: str = Field(description="BibTeX key of the study in the bibliography.")
@@ -62,7 +73,8 @@ class Evidence(_Model):
     )
 
 
-class Reason(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Reason:
     """A GRADE domain that moves the claim's certainty, with its explanation."""
 
     domain: Domain = Field(
@@ -75,7 +87,8 @@ class Reason(_Model):
     why: Text = Field(description="Why this domain applies, in one line.")
 
 
-class Override(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Override:
     """A human judgement of certainty that differs from the derivation."""
 
     certainty: Certainty = Field(description="The certainty to use instead of the derived one.")
@@ -84,7 +97,8 @@ class Override(_Model):
     )
 
 
-class Claim(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Claim:
     """One atomic benefit claim: one outcome, its evidence and its certainty."""
 
     id: Kebab = Field(description="Unique, lowercase kebab-case identifier.")
@@ -113,7 +127,8 @@ class Claim(_Model):
     )
 
 
-class Study(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Study:
     """The appraisal of one cited work: judgements that do not belong in refs.bib."""
 
     design: Design = Field(description="Study design; sets the starting certainty.")
@@ -149,7 +164,7 @@ class Document(_Model):
         return self._display_path or self.path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Reference:
     """One BibTeX entry: bibliographic facts only, as the reference manager wrote them.
 
