@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import subprocess
@@ -18,7 +19,7 @@ from massage_evidence._gc import frozen, paused_gc
 from massage_evidence.cache import Cache
 from massage_evidence.citations import FormattedEntry, format_bibliography
 
-from .conftest import REPO
+from .conftest import REPO, SHARED
 
 ODD_ENTRIES = r"""
 @techreport{nice2016,
@@ -348,3 +349,17 @@ def test_formatting_stays_here_where_no_process_can_start(
     monkeypatch.setattr(citations, "_CHUNK", 8)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
     assert _formatted(format_bibliography(bundled, "apa", jobs=2)) == _formatted(here)
+
+
+@pytest.mark.parametrize("style", sorted(citations.STYLES))
+def test_remembered_lookups_change_no_entry(
+    style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """citeproc-py with its style lookups remembered formats every entry exactly as
+    citeproc-py alone: the bundled corpus and 400 real entries of Leeper's bibliography."""
+    real = parse_bibtex((SHARED / "corpora" / "leeper-references.bib").read_text(), "l.bib")[0]
+    references = [*bundled, *real[:400]]
+    remembered = format_bibliography(references, style)
+    monkeypatch.setattr(citations, "_lookups_memoised", contextlib.nullcontext)
+    assert format_bibliography(references, style) == remembered
+    assert len(remembered) == len(bundled) + 400
