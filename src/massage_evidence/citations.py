@@ -425,7 +425,7 @@ def _lookups_memoised() -> Iterator[None]:
         if name in cls.__dict__ and _takes_plain_arguments(cls.__dict__[name])
     ]
     replacements: list[tuple[type, str, Any]] = [
-        (cls, name, _remembered(method)) for cls, name, method in originals
+        (cls, name, functools.cache(method)) for cls, name, method in originals
     ]
     # An entry's reference is kept in the entry itself: a citeproc entry is a dict, unhashable.
     reference = source.CitationItem.__dict__["reference"]
@@ -454,20 +454,6 @@ def _takes_plain_arguments(method: Callable[..., Any]) -> bool:
     context element) may carry what the answer depends on."""
     parameters = inspect.signature(method).parameters.values()
     return all(parameter.default is inspect.Parameter.empty for parameter in parameters)
-
-
-def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
-    answers: dict[tuple[Any, ...], Any] = {}
-
-    def remembered(element: Any, *args: Any) -> Any:
-        key = (element, *args)
-        try:
-            return answers[key]
-        except KeyError:
-            answer = answers[key] = method(element, *args)
-            return answer
-
-    return remembered
 
 
 @functools.cache
