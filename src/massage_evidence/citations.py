@@ -412,8 +412,8 @@ def _lookups_memoised() -> Iterator[None]:
     it to see whether a group calls a variable or which element is its root, formatter and
     layout, reads an element's options and the locale's, and looks an entry up in its
     source, again and again for every entry; the answers depend only on the style or the
-    entry. Remembering them makes a large bibliography take a third
-    of the time. The elements kept as keys stay alive, so lxml hands out the same proxies.
+    entry. Remembering them makes a large bibliography take a third of the time. The
+    elements kept as keys stay alive, so lxml hands out the same proxies.
     """
     from citeproc import model, source
 
