@@ -410,10 +410,11 @@ def _lookups_memoised() -> Iterator[None]:
 
     Why: while formatting, it searches the style by XPath (for a macro, an ancestor), walks
     it to see whether a group calls a variable or which element is its root, formatter and
-    layout, reads an element's options and the locale's, and looks an entry up in its
-    source, again and again for every entry; the answers depend only on the style or the
-    entry. Remembering them makes a large bibliography take a third of the time. The
-    elements kept as keys stay alive, so lxml hands out the same proxies.
+    layout, reads an element's options and the locale's, finds a child element by name, and
+    looks an entry up in its source, again and again for every entry; the answers depend
+    only on the style or the entry. Remembering them makes a large bibliography take a
+    third of the time. The elements kept as keys stay alive, so lxml hands out the same
+    proxies.
     """
     from citeproc import model, source
 
@@ -445,7 +446,7 @@ def _lookups_memoised() -> Iterator[None]:
 # citeproc-py's methods that answer from the style alone, given an element and names.
 _STYLE_LOOKUPS = (
     "xpath_search", "calls_variable", "get_root", "get_formatter", "get_layout", "get_macro",
-    "get_option", "get_locale_option",
+    "get_option", "get_locale_option", "__getattr__",
 )  # fmt: skip
 
 
