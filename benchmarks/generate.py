@@ -147,9 +147,13 @@ def main() -> None:
 
 def positive(text: str) -> int:
     """A count given on the command line: a whole number of at least 1."""
-    if not text.isdigit() or int(text) < 1:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a positive whole number")
-    return int(text)
+    return count
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ def test_a_stage_peak_is_its_own_not_its_runners() -> None:
     ("script", "arguments", "error"),
     [
         ("generate.py", ["ten", "out"], "generate.py: error: argument claims: 'ten'"),
+        ("generate.py", ["²", "out"], "generate.py: error: argument claims: '²'"),
         ("run.py", ["--sizes", "1000,10k"], "run.py: error: argument --sizes: '10k'"),
         ("run.py", ["--repeat", "0"], "run.py: error: argument --repeat: '0'"),
     ],

@@ -43,24 +43,22 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
     where = _dotted(loc)
     if kind == "missing":
         return Problem(
-            f"{_dotted(loc[:-1]) or 'the claims file'} is missing required field {loc[-1]!r}",
+            f"{_dotted(loc[:-1])} is missing required field {loc[-1]!r}",
             locator.locate(*loc[:-1]),
         )
     if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         name = str(loc[-1])
         parent = loc[:-1]
-        message = f"unknown field {name!r} in {_dotted(parent) or 'the claims file'}"
+        message = f"unknown field {name!r} in {_dotted(parent)}"
         return Problem(
             message + did_you_mean(name, _field_names(parent)), locator.locate(*loc, key=True)
         )
     at = locator.locate(*loc)
-    if not loc and kind in {"model_type", "dict_type"}:
-        if given is None:
+    if kind in {"model_type", "dataclass_type"}:
+        if not loc and given is None:
             return Problem(
                 "the claims file is empty; it needs at least 'version', 'title' and 'claims'", at
             )
-        return Problem(f"the claims file must be a mapping of fields, not {_yaml_type(given)}", at)
-    if kind in {"model_type", "dataclass_type"}:
         return Problem(f"{where} must be a mapping of fields, not {_described(given)}", at)
     if kind == "enum":
         choices = [member.value for member in _enum_at(loc) or ()]
@@ -81,10 +79,11 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
+    """`claims[0].evidence`, as findings name a place; the root is "the claims file"."""
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return text or "the claims file"
 
 
 def _yaml_type(value: Any) -> str:
