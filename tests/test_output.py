@@ -253,3 +253,25 @@ def test_every_command_refuses_to_write_over_an_input(
         f" ({target!r}); choose another output file\n",
     )
     assert {path.name: path.read_bytes() for path in valid.root.iterdir()} == before
+
+
+@pytest.mark.parametrize("key", ["../escaped", "sub/escaped", "/tmp/escaped", "nul\\0key"])
+def test_annotate_writes_only_inside_its_folder(
+    valid: Project, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """A document key is a name from a claims file that may come from a pull request:
+    one that is not a file name is refused before anything is written."""
+    text = (valid.root / "claims.yaml").read_text()
+    text = text.replace("  article:", f'  "{key}":')
+    text = text.replace("document: article", f'document: "{key}"')
+    valid.write("claims.yaml", text)
+    (valid.root / "out").mkdir()
+    shown = key.replace("\\0", "\\x00")
+    assert run(capsys, "annotate", "claims.yaml", "-o", "out")[::2] == (
+        2,
+        f"massage-evidence: error: cannot annotate document '{shown}': its key is not a file"
+        " name; rename it in the claims file\n",
+    )
+    assert listing(valid.root / "out") == []
+    assert not (valid.root / "escaped.html").exists()
+    assert not Path("/tmp/escaped.html").exists()

@@ -283,8 +283,10 @@ def annotate(
     (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix.
     """
     from .atomic import write_atomic
+    from .errors import OutputError
     from .findings import did_you_mean
     from .rendering import render_document
+    from .views import document_file
 
     claims = Path(arguments[0]) if arguments and arguments[0].endswith((".yaml", ".yml")) else None
     names = arguments[1:] if claims is not None else arguments
@@ -297,8 +299,14 @@ def annotate(
                 did_you_mean(name, corpus.documents) or f" (known: {', '.join(corpus.documents)})"
             )
             raise click.UsageError(f"unknown document {name!r}{hint}")
-    for name in names or tuple(corpus.documents):
-        target = output / f"{name}.html"
+    targets = {name: output / document_file(name) for name in names or corpus.documents}
+    for name, target in targets.items():
+        if target.parent != output or "\0" in name:  # claims.yaml may come from a pull request
+            raise OutputError(
+                f"cannot annotate document {name!r}: its key is not a file name;"
+                " rename it in the claims file"
+            )
+    for name, target in targets.items():
         page = render_document(corpus, name, report_href=report_url, templates=templates)
         write_atomic(target, page, inputs=corpus.input_paths)
         click.echo(f"wrote {target}", err=True)

@@ -87,7 +87,6 @@ def render(
     *,
     style: str = "apa",
     templates: Path | None = None,
-    documents_href: str = "{document}.html",
     cache: Cache | None = None,
     jobs: int = 1,
 ) -> str:
@@ -102,7 +101,7 @@ def render(
     """
     if format not in REPORT_TEMPLATES:
         raise RenderError(f"unknown report format {format!r}; use html or md")
-    view = report_view(corpus, style=style, documents_href=documents_href, cache=cache, jobs=jobs)
+    view = report_view(corpus, style=style, cache=cache, jobs=jobs)
     return _render(environment(templates), REPORT_TEMPLATES[format], view)
 
 

@@ -11,6 +11,7 @@ import itertools
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -51,18 +52,22 @@ _PICO = (
 _CONTEXT = 40
 
 
+def document_file(name: str) -> str:
+    """The file name of document `name` annotated: `annotate` writes it, the report links it."""
+    return f"{name}.html"
+
+
 def report_view(
     corpus: Corpus,
     *,
     style: str = "apa",
-    documents_href: str = "{document}.html",
     cache: Cache | None = None,
     jobs: int = 1,
 ) -> Data:
     """Everything the evidence report shows.
 
-    `documents_href` is where the annotated documents are, relative to the report;
-    `{document}` stands for the document's key. A `cache` keeps formatted references;
+    The annotated documents are linked as `annotate` writes them, beside the report.
+    A `cache` keeps formatted references;
     `jobs` processes format the others (`citations.format_bibliography`).
     """
     from .citations import format_bibliography
@@ -75,7 +80,7 @@ def report_view(
     numbers = {key: number for number, key in enumerate(formatted, start=1)}
     claims = [
         _claim_view(corpus, claim, derived[claim.id], formatted, numbers)
-        | {"passages": _passages(corpus, index, claim, matches, documents_href)}
+        | {"passages": _passages(corpus, index, claim, matches)}
         for index, claim in enumerate(corpus.claims)
     ]
     return {
@@ -97,7 +102,7 @@ def report_view(
             {
                 "key": name,
                 "title": document.title or name,
-                "href": documents_href.format(document=name),
+                "href": quote(document_file(name)),
             }
             for name, document in corpus.documents.items()
         ],
@@ -180,7 +185,6 @@ def _passages(
     index: int,
     claim: Claim,
     matches: Mapping[tuple[int, int], tuple[int, int] | None],
-    documents_href: str,
 ) -> list[Data]:
     passages = []
     for j, anchor in enumerate(claim.anchors):
@@ -196,8 +200,7 @@ def _passages(
                 "exact": text[span[0] : span[1]] if text is not None and span else anchor.exact,
                 "found": span is not None,
                 "line": text.count("\n", 0, span[0]) + 1 if text is not None and span else None,
-                "href": documents_href.format(document=anchor.document)
-                + f"#passage-{claim.id}-{j}",
+                "href": f"{quote(document_file(anchor.document))}#passage-{claim.id}-{j}",
                 "id": f"passage-{claim.id}-{j}",
             }
         )
