@@ -90,6 +90,32 @@ def test_selection_is_part_of_the_key(unused: Project, capsys: pytest.CaptureFix
     assert run(capsys, "--select", "ME3", "--ignore", "ME305") == (0, "no problems found\n")
 
 
+def test_a_copy_of_a_corpus_is_another_corpus(
+    valid: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same claims file elsewhere finds its own documents: the copy is not answered
+    with the original's findings."""
+    for name in ("claims.yaml", "refs.bib", "article.txt"):
+        valid.write(f"copy/{name}", (valid.root / name).read_bytes())
+    (valid.root / "copy" / "article.txt").unlink()
+    original = main(["validate", "claims.yaml", "--select", "ME105"])
+    assert (original, capsys.readouterr().out) == (0, "no problems found\n")
+    assert main(["validate", "copy/claims.yaml", "--select", "ME105"]) == 1
+    assert capsys.readouterr().out.startswith("copy/claims.yaml:5:11: ME105 [error] ")
+
+
+def test_a_named_pipe_is_not_read_for_the_key(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the cache on, a FIFO as claims file is reported, never opened: it would block."""
+    os.mkfifo(project.root / "claims.yaml")
+    assert run(capsys) == (
+        1,
+        "claims.yaml: ME105 [error] 'claims.yaml' is not a regular file\n"
+        "1 error, 0 warnings, 0 info\n",
+    )
+
+
 def test_no_cache_neither_reads_nor_writes(
     unused: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -114,10 +115,12 @@ def check_with_inputs(
 ) -> Checked:
     """`check`, also giving the files it read (only the claims file when loading stops)."""
     chosen = selection or Selection()
-    claims = _cache_key_text(claims_path) if cache is not None else None
-    options = json.dumps(
-        [[r.code for r in chosen.rules()], asdict(limits), allow_outside_root, str(Path.cwd())]
-    )
+    claims = _cache_key_text(claims_path, limits) if cache is not None else None
+    # Findings name files as given and the inputs are found from the claims file's folder:
+    # a copy of a corpus elsewhere is another corpus.
+    where = [os.fspath(claims_path), str(Path.cwd())]
+    codes = [rule.code for rule in chosen.rules()]
+    options = json.dumps([codes, asdict(limits), allow_outside_root, where])
     if cache is not None and claims is not None:
         hit = cache.findings(claims, options)
         if hit is not None:
@@ -136,12 +139,17 @@ def check_with_inputs(
     return checked
 
 
-def _cache_key_text(claims_path: str | os.PathLike[str]) -> bytes | None:
-    """The claims file's bytes, which key the findings cache; None when unreadable (the
-    run then reports why, uncached)."""
+def _cache_key_text(claims_path: str | os.PathLike[str], limits: Limits) -> bytes | None:
+    """The claims file's bytes, which key the findings cache; None when it is not a regular
+    file within the size limit or cannot be read (the run then reports why, uncached).
+    Nothing else is opened: a named pipe could block the run."""
+    path = Path(claims_path)
     try:
-        return Path(claims_path).read_bytes()
-    except OSError:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limits.max_file_bytes:
+            return None
+        return path.read_bytes()
+    except (OSError, ValueError):  # ValueError: a path with a NUL character
         return None
 
 
