@@ -61,6 +61,19 @@ def test_select_and_ignore_from_pyproject(
     assert status == 0
 
 
+@pytest.mark.parametrize("option", [["--select", "ME201"], ["--ignore", "ME1"]])
+def test_a_claims_file_that_does_not_load_fails_whatever_the_selection(
+    project: Project, capsys: pytest.CaptureFixture[str], option: list[str]
+) -> None:
+    """With nothing checked, no selection makes the run pass."""
+    project.write("claims.yaml", "version: 1\nclaims: [\n")
+    assert run(capsys, "validate", "claims.yaml", *option)[:2] == (
+        1,
+        "claims.yaml:3:1: ME101 [error] did not find expected node content"
+        " (while parsing a flow node)\n1 error, 0 warnings, 0 info\n",
+    )
+
+
 def test_nearest_pyproject_is_searched_from_the_claims_folder(
     unused: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,7 +1,7 @@
 """The `massage-evidence` command: a thin layer over the library.
 
 Each command parses its options, calls the library and returns an exit status:
-0 no failing finding, 1 failing findings, 2 usage error, unreadable input or internal failure.
+0 no failing finding, 1 failing findings, 2 usage error, missing input or internal failure.
 Heavy modules are imported inside the commands so that `--version` and `validate` start fast.
 """
 
@@ -175,7 +175,7 @@ def validate(
     checked = check_with_inputs(
         path, selection=selection, limits=limits, allow_outside_root=allow, cache=cache
     )
-    report = Report(checked.findings, selection.rules(), strict or config.strict)
+    report = Report(checked.findings, checked.rules(selection), strict or config.strict)
     _emit(FORMATTERS[fmt](report), output, checked.inputs)
     return 1 if report.failed else 0
 

@@ -103,6 +103,12 @@ class Checked:
     findings: list[Finding]
     inputs: tuple[str, ...]
 
+    def rules(self, selection: Selection) -> tuple[Rule, ...]:
+        """The rules that ran: the selected ones, and those of a load that stopped (which
+        are reported whatever the selection)."""
+        codes = {finding.code for finding in self.findings}
+        return tuple(rule for rule in all_rules() if selection.includes(rule) or rule.code in codes)
+
 
 @paused_gc()
 def check_with_inputs(
@@ -129,9 +135,8 @@ def check_with_inputs(
         corpus = load(
             claims_path, limits=limits, allow_outside_root=allow_outside_root, cache=cache
         )
-    except LoadError as error:
-        findings = [f for f in error.findings if chosen.includes(get_rule(f.code))]
-        checked = Checked(findings, (os.fspath(claims_path),))
+    except LoadError as error:  # not selected away: nothing was checked (ruff's syntax errors)
+        checked = Checked(list(error.findings), (os.fspath(claims_path),))
     else:
         checked = Checked(validate(corpus, selection=chosen), corpus.input_paths)
     if cache is not None and claims is not None:

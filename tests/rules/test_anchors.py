@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ..conftest import VALID_ARTICLE, VALID_CLAIMS, Project
@@ -73,7 +75,7 @@ def test_anchor_not_found_because_of_its_prefix(valid: Project) -> None:
 def test_quotes_match_after_normalisation(valid: Project, article: str, exact: str) -> None:
     """Whitespace runs, typographic quotes and dashes, and NFC do not break a match."""
     valid.write("article.txt", article + "\n")
-    valid.write("claims.yaml", VALID_CLAIMS.replace("massage eases back pain", f"'{exact}'"))
+    valid.write("claims.yaml", VALID_CLAIMS.replace("massage eases back pain", json.dumps(exact)))
     assert valid.rows("ME502", "ME503") == []
 
 
