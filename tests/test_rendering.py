@@ -187,6 +187,11 @@ def test_user_template_overrides_and_extends(project: Project) -> None:
             1,
         ),
         ("# {{ title }\n", "unexpected '}'", 1),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n",
+            "RecursionError: maximum recursion depth exceeded",
+            1,
+        ),
     ],
 )
 def test_template_errors_point_at_the_template_line(
@@ -199,6 +204,16 @@ def test_template_errors_point_at_the_template_line(
     assert caught.value.path == str(project.root / "templates" / "report.md.j2")
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+def test_a_template_that_is_not_utf8(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A template file that is not UTF-8 is named in one line, exit 2."""
+    project.write("templates/report.md.j2", b"# \xff{{ title }}\n")
+    assert main(["report", str(DESKS), "--format", "md", "--templates", "templates"]) == 2
+    assert capsys.readouterr().err == (
+        "massage-evidence: error: templates/report.md.j2: not valid UTF-8 (byte 0xff);"
+        " re-save it as UTF-8\n"
+    )
 
 
 def test_template_error_exits_two(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

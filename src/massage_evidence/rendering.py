@@ -55,7 +55,13 @@ class _ConfinedLoader(FileSystemLoader):
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            raise RenderError(
+                f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); re-save it as UTF-8",
+                str(Path(self.searchpath[0]) / template),
+            ) from None
         folder = os.path.realpath(self.searchpath[0])
         if os.path.commonpath([os.path.realpath(filename), folder]) != folder:
             raise TemplateError(f"template {template!r} is a link out of {self.searchpath[0]}")
@@ -125,7 +131,14 @@ def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
         raise RenderError(
             error.message or str(error), error.filename or error.name, error.lineno
         ) from None
-    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+    except (
+        TemplateError,
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        ValueError,
+        RecursionError,
+    ) as error:
         # The sandbox lets a template fail like Python code does (a huge range, 1/0, a
         # missing key); those are the template's errors when a template frame raised them.
         path, line = _template_frame(error)
