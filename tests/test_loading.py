@@ -46,6 +46,25 @@ def test_yaml_syntax_error(minimal: Project) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("value", "column", "message"),
+    [
+        ("!!int abc", 9, "'abc' is not a valid !!int; fix it or remove the tag"),
+        ("!!int 0x", 9, "'0x' is not a valid !!int; fix it or remove the tag"),
+        ("!!float x", 9, "'x' is not a valid !!float; fix it or remove the tag"),
+        ("!!bool x", 9, "'x' is not a valid !!bool; fix it or remove the tag"),
+        ("!!timestamp foo", 9, "'foo' is not a valid !!timestamp; fix it or remove the tag"),
+        ("!!set [1]", 9, "expected a mapping node, but found sequence"),
+    ],
+)
+def test_a_tag_its_value_cannot_have(
+    minimal: Project, value: str, column: int, message: str
+) -> None:
+    """A tagged value that the tag cannot hold is ME101 at the value, never a traceback."""
+    minimal.write("claims.yaml", f"version: 1\ntitle: T\nclaims: {value}\n")
+    assert minimal.rows() == [("ME101", "claims.yaml", 3, column, message)]
+
+
 def test_tab_indented_file(minimal: Project) -> None:
     """A tab used for indentation is ME101 with a hint to use spaces."""
     minimal.write("claims.yaml", "version: 1\ntitle: T\nclaims:\n\t- id: x\n")

@@ -71,7 +71,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[ScalarNode, ScalarNode]] = []
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):  # `!!set [1]`: PyYAML's error says what is wrong
+            return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
         seen: dict[tuple[str, str], ScalarNode] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE_TAG:
@@ -79,6 +81,16 @@ class _Constructor(yaml.constructor.SafeConstructor):
                 if first is not key_node:
                     self.duplicates.append((key_node, first))
         return super().construct_mapping(node, deep=deep)
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """A tagged value that its tag cannot hold (`!!int abc`) is a syntax error at it."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            shown = repr(node.value) if isinstance(node, ScalarNode) else "this value"
+            message = f"{shown} is not a valid {tag}; fix it or remove the tag"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         value = str(self.construct_scalar(node))
