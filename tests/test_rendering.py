@@ -146,6 +146,31 @@ def test_every_text_field_is_escaped(project: Project) -> None:
     assert "<img" not in markdown
 
 
+@pytest.mark.parametrize(
+    ("fields", "links"),
+    [
+        (  # a DOI written as a resolver URL is linked once, not under doi.org twice
+            "doi = {https://doi.org/10.1000/abc}",
+            ["https://doi.org/10.1000/abc"],
+        ),
+        ("url = {https://example.org/trial}", ["https://example.org/trial"]),
+        ("url = {javascript:alert(1)}", []),  # shown as text, never a link
+        ("url = {JaVaScRiPt:alert(1)}", []),
+        ("url = {data:text/html,x}", []),
+    ],
+)
+def test_reference_links(valid: Project, fields: str, links: list[str]) -> None:
+    """Only web addresses become links in the bibliography."""
+    valid.write(
+        "refs.bib",
+        f"@article{{smith2020,\n  author = {{Smith, A.}},\n  title = {{A trial}},\n"
+        f"  journal = {{J}},\n  year = {{2020}},\n  {fields},\n}}\n",
+    )
+    page = render(load(valid.root / "claims.yaml"), "html")
+    bibliography = page[page.index('<ol class="bibliography">') :]
+    assert re.findall(r'<a href="([^"#]*)"', bibliography) == links
+
+
 def test_markdown_escape() -> None:
     """Markdown punctuation, HTML and line breaks are neutralised."""
     assert markdown_escape("a|b *c* [d](e) <x> & f\nnext") == (

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .latex import to_literal, to_text
-from .models import Reference
+from .models import Reference, bare_doi
 
 _TYPES = {
     "article": "article-journal",
@@ -71,7 +71,6 @@ _LITERALS = {
 # Where BibTeX's `number` goes: a journal's issue, a book's number in its series, else a number.
 _ISSUE_TYPES = {"article-journal", "periodical"}
 _SERIES_TYPES = {"book", "chapter", "paper-conference", "pamphlet"}
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _YEAR = re.compile(r"\d{1,4}")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -107,7 +106,7 @@ def csl_item(reference: Reference) -> dict[str, Any]:
     for variable, field in _LITERALS.items():
         value = reference.get(field)
         if value and (literal := to_literal(value)):
-            item[variable] = _DOI_PREFIX.sub("", literal) if variable == "DOI" else literal
+            item[variable] = bare_doi(literal) if variable == "DOI" else literal
     if issued := _issued(reference):
         item["issued"] = issued
     urldate = reference.get("urldate")

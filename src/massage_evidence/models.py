@@ -8,6 +8,7 @@ Models are frozen so that no rule can change what another rule sees.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Literal, Protocol, TypeVar, cast
 
@@ -162,6 +163,15 @@ class Document(_Model):
     def display_path(self) -> str:
         """The document's path as findings show it."""
         return self._display_path or self.path
+
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def bare_doi(doi: str) -> str:
+    """`doi` without the resolver prefix that reference managers often add
+    (`https://doi.org/`, `doi:`) and without surrounding space."""
+    return _DOI_PREFIX.sub("", doi.strip())
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

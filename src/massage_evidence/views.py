@@ -8,6 +8,7 @@ computed here, once, from the corpus.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from markupsafe import Markup, escape
 from .anchoring import anchor_index
 from .grading import Derivation, grades
 from .latex import to_literal
-from .models import Claim, Corpus
+from .models import Claim, Corpus, bare_doi
 from .vocabulary import DESIGNS, Certainty, Verdict
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ _PICO = (
     ("outcome", "Outcome"),
 )
 _CONTEXT = 40
+_WEB = re.compile(r"https?://", re.IGNORECASE)  # a `javascript:` URL is shown, never linked
 
 
 def document_file(name: str) -> str:
@@ -215,7 +217,7 @@ def _design_label(corpus: Corpus, key: str) -> str | None:
 def _doi_url(corpus: Corpus, key: str) -> str | None:
     reference = corpus.references.get(key)
     doi = reference.get("doi") if reference is not None else None
-    return f"https://doi.org/{to_literal(doi).strip()}" if doi else None
+    return f"https://doi.org/{bare_doi(to_literal(doi))}" if doi else None
 
 
 def _links(corpus: Corpus, key: str, html: str) -> str:
@@ -224,7 +226,7 @@ def _links(corpus: Corpus, key: str, html: str) -> str:
     url = reference.get("url") if reference is not None else None
     doi_url = _doi_url(corpus, key)
     html = _linked(html, doi_url)
-    if url and to_literal(url) != doi_url:
+    if url and to_literal(url) != doi_url and _WEB.match(to_literal(url)):
         html = _linked(html, to_literal(url))
     return html
 

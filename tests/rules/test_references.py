@@ -224,6 +224,21 @@ def test_duplicate_work_by_pmid(valid: Project) -> None:
     ]
 
 
+def test_duplicate_work_by_pmid_of_an_entry_already_matched_by_doi(valid: Project) -> None:
+    """An entry reported for its DOI still has its PMID remembered for the next one."""
+    third = MINIMAL_BIB.replace("smith2020", "lee2018").replace("A trial", "A third trial")
+    valid.write(
+        "refs.bib",
+        MINIMAL_BIB.replace("  year", "  doi = {10.1002/abc.1},\n  year")
+        + OTHER.replace("  year", "  doi = {10.1002/abc.1},\n  pmid = {123},\n  year")
+        + third.replace("  year", "  pmid = {123},\n  year"),
+    )
+    assert [row[4] for row in valid.rows("ME206")] == [
+        "entry 'jones2021' has the same DOI as 'smith2020' (line 1); keep one entry for one work",
+        "entry 'lee2018' has the same PMID as 'jones2021' (line 8); keep one entry for one work",
+    ]
+
+
 def test_distinct_works_are_not_duplicates(valid: Project) -> None:
     """Different DOIs and PMIDs pass ME206."""
     valid.write(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..findings import Problem, Severity, Suggester
-from ..models import Corpus, Reference
+from ..models import Corpus, Reference, bare_doi
 from ..vocabulary import StudyStatus
 from . import rule
 
@@ -143,7 +143,6 @@ def missing_bibtex_field(corpus: Corpus) -> Iterator[Problem]:
 
 
 _DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
 @rule("ME204", "invalid-doi", Severity.ERROR)
@@ -165,7 +164,7 @@ def invalid_doi(corpus: Corpus) -> Iterator[Problem]:
         doi = entry.get("doi")
         if doi is None or _DOI.match(doi.strip()):
             continue
-        bare = _DOI_PREFIX.sub("", doi.strip())
+        bare = bare_doi(doi)
         hint = (
             f"; write the bare DOI {bare!r}"
             if bare != doi.strip() and _DOI.match(bare)
@@ -219,18 +218,19 @@ def duplicate_work(corpus: Corpus) -> Iterator[Problem]:
     for entry in corpus.entries:
         identifiers = []
         if (doi := entry.get("doi")) is not None:
-            identifiers.append(("DOI", _DOI_PREFIX.sub("", doi.strip()).casefold()))
+            identifiers.append(("DOI", bare_doi(doi).casefold()))
         if (pmid := entry.get("pmid")) is not None:
             identifiers.append(("PMID", pmid.strip()))
+        reported = False  # once per entry, but every identifier is remembered
         for kind, value in identifiers:
             first = seen.setdefault((kind, value), entry)
-            if first.key.casefold() != entry.key.casefold():
+            if not reported and first.key.casefold() != entry.key.casefold():
+                reported = True
                 yield Problem(
                     f"entry {entry.key!r} has the same {kind} as {first.key!r}"
                     f" (line {first.location.line}); keep one entry for one work",
                     entry.location,
                 )
-                break
 
 
 @rule("ME207", "unused-reference", Severity.WARNING)
