@@ -54,7 +54,8 @@ def wording_level(statement: str) -> Certainty:
 
 
 def suggest(statement: str, certainty: Certainty) -> str | None:
-    """The statement reworded for `certainty`, when its main verb can be found."""
+    """The statement reworded for `certainty` (below high: wording is only ever toned
+    down), when its main verb can be found."""
     if certainty is Certainty.VERY_LOW:
         body = _HEDGED.sub(_plain, statement.strip().rstrip("."))
         body = re.sub(r"\b(?:probably|likely) ", "", body)
@@ -68,11 +69,11 @@ def suggest(statement: str, certainty: Certainty) -> str | None:
     else:
         verb = match.group("verb")
         phrase = f"may {_base_form(verb)}" if certainty is Certainty.LOW else f"probably {verb}"
-    if certainty is Certainty.HIGH:
-        return None
-    return statement[: match.start()] + phrase + statement[match.end() :]
+    before = _HEDGE_BEFORE.sub("", statement[: match.start()])  # not "probably may reduce"
+    return before + phrase + statement[match.end() :]
 
 
+_HEDGE_BEFORE = re.compile(r"\b(?:probably|likely) $", re.I)
 _HEDGED = re.compile(r"\b(?:may|might|could)( not)? (\w+)", re.I)
 
 

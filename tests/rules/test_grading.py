@@ -198,6 +198,8 @@ def test_wording_level(statement: str, level: Certainty) -> None:
             Certainty.VERY_LOW,
             "It is very uncertain whether massage flushes and fixes.",
         ),
+        ("Massage probably reduces pain.", Certainty.LOW, "Massage may reduce pain."),
+        ("Massage likely does not ease pain.", Certainty.LOW, "Massage may not ease pain."),
         ("Massage is nice.", Certainty.LOW, None),
     ],
 )
