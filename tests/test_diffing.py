@@ -354,7 +354,8 @@ def test_markdown_escapes_cell_text(valid: Project) -> None:
     )
     text = diff_markdown(diff_corpora(load("claims.yaml"), load("new.yaml")))
     assert (
-        "| `odd` | `pain` | A \\| b \\<img src=x\\> \\*c\\* \\`d\\` \\& e f | supported | high |"
+        "| `odd` | `pain` | A \\| b &lt;img src=x&gt; \\*c\\* \\`d\\` &amp; e f"
+        " | supported | high |"
     ) in text.splitlines()
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from massage_evidence.grading import derive_certainty
+from massage_evidence.grading import derive_certainty, grades
 from massage_evidence.models import Claim, Corpus
 from massage_evidence.vocabulary import DESIGNS, Certainty, Design, Domain, Verdict
 
@@ -250,3 +250,22 @@ def test_derivation_does_not_depend_on_evidence_order(
     assert (first.certainty, first.verdict, first.explanation) == (
         second.certainty, second.verdict, second.explanation,
     )  # fmt: skip
+
+
+def test_claims_sharing_an_id_are_graded_each_on_its_own_evidence() -> None:
+    """A repeated id (ME302) does not give the first claim the second one's grade."""
+    studies = {"a": {"design": "systematic-review"}, "b": {"design": "blog"}}
+    claims = [
+        {
+            "id": "c",
+            "category": "pain",
+            "statement": "s",
+            "evidence": [{"ref": ref, "stance": "supports"}],
+        }
+        for ref in ("a", "b")
+    ]
+    both = Corpus.model_validate({"version": 1, "title": "t", "claims": claims, "studies": studies})
+    assert [d.explanation for d in grades(both)] == [
+        "high (systematic-review: a) = high",
+        "very-low (blog: b) = very-low",
+    ]

@@ -12,7 +12,8 @@ import pytest
 
 from massage_evidence import RenderError, load
 from massage_evidence.cli import main
-from massage_evidence.rendering import markdown_escape, render, render_document
+from massage_evidence.markdown import markdown_escape
+from massage_evidence.rendering import render, render_document
 
 from .conftest import REPO, VALID_CLAIMS, Project
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .anchoring import anchor_index
 from .exporting import corpus_json
+from .markdown import markdown_escape
 from .models import Corpus
 
 DIFF_VERSION = 1
@@ -227,7 +228,7 @@ def diff_markdown(diff: EvidenceDiff) -> str:
                     _code(c.claim),
                     _arrow(c.old_certainty, c.new_certainty),
                     _arrow(c.old_verdict, c.new_verdict),
-                    _arrow(_text(c.old_derivation), _text(c.new_derivation)),
+                    _arrow(markdown_escape(c.old_derivation), markdown_escape(c.new_derivation)),
                 ]
                 for c in diff.grading_changes
             ],
@@ -252,7 +253,7 @@ def diff_markdown(diff: EvidenceDiff) -> str:
             "Orphaned anchors",
             ["claim", "document", "quote", "now"],
             [
-                [_code(a.claim), _code(a.document), _text(a.exact), _status(a)]
+                [_code(a.claim), _code(a.document), markdown_escape(a.exact), _status(a)]
                 for a in diff.orphaned_anchors
             ],
         )
@@ -277,7 +278,7 @@ def _claims_table(title: str, claims: list[ClaimSummary]) -> list[str]:
         title,
         ["claim", "category", "statement", "verdict", "certainty"],
         [
-            [_code(c.id), _code(c.category), _text(c.statement), c.verdict, c.certainty]
+            [_code(c.id), _code(c.category), markdown_escape(c.statement), c.verdict, c.certainty]
             for c in claims
         ],
     )
@@ -304,13 +305,7 @@ def _status(anchor: OrphanedAnchor) -> str:
     return anchor.status.replace("-", " ")
 
 
-_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>|~&"})
 _BACKTICKS = re.compile(r"`+")
-
-
-def _text(value: str) -> str:
-    """`value` as literal text in a table cell: one line, Markdown and HTML escaped."""
-    return " ".join(value.split()).translate(_SPECIAL)
 
 
 def _code(value: str) -> str:

@@ -77,11 +77,11 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
         "claims": [
             fields
             | {
-                "certainty": str(derived[claim.id].in_force),
-                "verdict": str(derived[claim.id].verdict),
-                "derivation": derived[claim.id].explanation,
+                "certainty": str(derivation.in_force),
+                "verdict": str(derivation.verdict),
+                "derivation": derivation.explanation,
             }
-            for claim, fields in zip(corpus.claims, inputs["claims"], strict=True)
+            for derivation, fields in zip(derived, inputs["claims"], strict=True)
         ],
     }
 
@@ -116,7 +116,7 @@ def export_web_annotation(corpus: Corpus) -> str:
                 "id": f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{q.claim.id}/{q.anchor_index}')}",
                 "type": "Annotation",
                 "motivation": _ASSESSING,
-                "body": _annotation_body(q.claim, derived[q.claim.id]),
+                "body": _annotation_body(q.claim, derived[q.claim_index]),
                 "target": {
                     "source": q.source,
                     "selector": [
@@ -172,7 +172,7 @@ def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -
         }
         if author is not None:
             review["author"] = {"@type": "Organization", "name": author}
-        reviews.append(review | _review(claim, derived[claim.id]))
+        reviews.append(review | _review(claim, derived[quotes[0].claim_index]))
     return _dumps(reviews)
 
 

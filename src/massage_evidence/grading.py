@@ -1,6 +1,6 @@
 """GRADE: how sure we can be of what the evidence says about a claim, and the verdict.
 
-The method, in SPEC.md's words: sort the claim's current studies by stance to find the
+The method: sort the claim's current studies by stance to find the
 direction; start from the highest starting level among the studies that carry that
 direction; apply every listed reason (one level per step; upgrades only when the start is
 low or very-low); clamp to very-low…high. With no usable evidence the certainty is very-low.
@@ -147,11 +147,10 @@ def derive_certainty(claim: Claim, corpus: Corpus) -> Derivation:
     )
 
 
-def grades(corpus: Corpus) -> dict[str, Derivation]:
-    """The derivation of every claim by id (computed once per corpus)."""
-    return corpus.derived(
-        "grades", lambda c: {claim.id: derive_certainty(claim, c) for claim in c.claims}
-    )
+def grades(corpus: Corpus) -> list[Derivation]:
+    """The derivation of every claim, in claim order (computed once per corpus): by
+    position, since two claims may share an id (ME302) and each has its own evidence."""
+    return corpus.derived("grades", lambda c: [derive_certainty(claim, c) for claim in c.claims])
 
 
 def _usable(evidence: Evidence, corpus: Corpus) -> bool:

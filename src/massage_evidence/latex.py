@@ -2,8 +2,8 @@
 
 Why: reference managers write accents, dashes, quotes and protective braces as LaTeX
 (`M{\\"u}ller`, `493--505`, `{Doppler}`), and readers should see `Müller`, an en dash and
-`Doppler`. Decoding is slow (the tech notes measured it at 17 times the cost of parsing), so
-the bibliography keeps raw values and only what is shown goes through here, once per value.
+`Doppler`. Decoding with pylatexenc is slow, so the bibliography keeps raw
+values and only what is shown goes through here, once per value.
 """
 
 from __future__ import annotations

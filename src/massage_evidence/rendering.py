@@ -30,6 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ._gc import paused_gc
 from .errors import RenderError
+from .markdown import markdown_escape
 from .models import Corpus
 from .views import document_view, report_view
 
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 
 REPORT_TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2"}
 DOCUMENT_TEMPLATE = "document.html.j2"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#<>~])")
-_WHITESPACE = re.compile(r"\s+")
 _LEADING_NUMBER = re.compile(r"^\s*\[?\d+\]?\.?\s+")
 _URL = re.compile(r"(https?://[^\s<>]+[^\s<>.,;:])")
 
@@ -157,19 +156,6 @@ def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
         if frame.filename.endswith(".j2") or "templates" in Path(frame.filename).parts:
             return frame.filename, frame.lineno
     return None, None
-
-
-def markdown_escape(text: object) -> str:
-    """Text safe inside GitHub-flavoured Markdown, table cells included: Markdown
-    punctuation escaped, `&` and HTML made inert, line breaks as spaces."""
-    value = str(text).replace("&", "&amp;")
-    value = _MARKDOWN_SPECIAL.sub(
-        lambda m: (
-            "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1)
-        ),
-        value,
-    )
-    return _WHITESPACE.sub(" ", value)
 
 
 def markdown_entry(text: object) -> str:

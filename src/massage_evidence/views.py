@@ -81,17 +81,14 @@ def report_view(
     formatted = format_bibliography(references, style, cache=cache, jobs=jobs)
     numbers = {key: number for number, key in enumerate(formatted, start=1)}
     claims = [
-        _claim_view(corpus, claim, derived[claim.id], formatted, numbers)
+        _claim_view(corpus, claim, derived[index], formatted, numbers)
         | {"passages": _passages(corpus, index, claim, matches)}
         for index, claim in enumerate(corpus.claims)
     ]
     return {
         "title": corpus.title,
         "style": style,
-        "verdicts": [
-            {"key": str(verdict), "label": label, "meaning": meaning}
-            for verdict, (label, meaning) in VERDICTS.items()
-        ],
+        "verdicts": _verdict_legend(),
         "certainties": [
             {"key": str(certainty), "label": label, "symbols": symbols}
             for certainty, (label, symbols) in CERTAINTIES.items()
@@ -241,6 +238,14 @@ def _linked(html: str, url: str | None) -> str:
     return html.replace(escaped, link, 1) if escaped in html else f"{html} {link}"
 
 
+def _verdict_legend() -> list[Data]:
+    """What each verdict is called and means, for the legend of a page."""
+    return [
+        {"key": str(verdict), "label": label, "meaning": meaning}
+        for verdict, (label, meaning) in VERDICTS.items()
+    ]
+
+
 def _counts(claims: list[Data]) -> Data:
     tally = Counter(claim["verdict"] for claim in claims)
     return {"claims": len(claims)} | {str(verdict): tally[str(verdict)] for verdict in Verdict}
@@ -339,7 +344,7 @@ def document_view(corpus: Corpus, name: str, *, report_href: str = "report.html"
     text = document.text or ""
     derived = grades(corpus)
     spans = [
-        (match.span, corpus.claims[match.claim_index], match.anchor_index)
+        (match.span, match.claim_index, match.anchor_index)
         for match in anchor_index(corpus).by_document.get(name, ())
         if match.span is not None
     ]
@@ -347,7 +352,9 @@ def document_view(corpus: Corpus, name: str, *, report_href: str = "report.html"
     pieces = []
     for start, end in itertools.pairwise(cuts):
         covering = [
-            (claim, j, span) for span, claim, j in spans if span[0] <= start and end <= span[1]
+            (corpus.claims[i], derived[i], j, span)
+            for span, i, j in spans
+            if span[0] <= start and end <= span[1]
         ]
         pieces.append(
             {
@@ -356,14 +363,14 @@ def document_view(corpus: Corpus, name: str, *, report_href: str = "report.html"
                     {
                         "id": claim.id,
                         "statement": claim.statement,
-                        "verdict": str(derived[claim.id].verdict),
-                        "verdict_label": VERDICTS[derived[claim.id].verdict][0],
+                        "verdict": str(derivation.verdict),
+                        "verdict_label": VERDICTS[derivation.verdict][0],
                         "href": f"{report_href}#claim-{claim.id}",
                     }
-                    for claim, _, _ in covering
+                    for claim, derivation, _, _ in covering
                 ],
                 "starts": [
-                    f"passage-{claim.id}-{j}" for claim, j, span in covering if span[0] == start
+                    f"passage-{claim.id}-{j}" for claim, _, j, span in covering if span[0] == start
                 ],
             }
         )
@@ -373,10 +380,7 @@ def document_view(corpus: Corpus, name: str, *, report_href: str = "report.html"
         "path": document.display_path,
         "corpus_title": corpus.title,
         "report_href": report_href,
-        "verdicts": [
-            {"key": str(verdict), "label": label, "meaning": meaning}
-            for verdict, (label, meaning) in VERDICTS.items()
-        ],
+        "verdicts": _verdict_legend(),
         "pieces": pieces,
         "passages": len(spans),
     }

@@ -33,7 +33,7 @@ def certainty_mismatch(corpus: Corpus) -> Iterator[Problem]:
     """
     derived = grades(corpus)
     for i, claim in enumerate(corpus.claims):
-        derivation = derived[claim.id]
+        derivation = derived[i]
         if claim.certainty is None or claim.certainty is derivation.in_force:
             continue
         if derivation.justified_override:
@@ -96,7 +96,7 @@ def overclaiming_wording(corpus: Corpus) -> Iterator[Problem]:
     """
     derived = grades(corpus)
     for i, claim in enumerate(corpus.claims):
-        certainty = derived[claim.id].in_force
+        certainty = derived[i].in_force
         reads = wording_level(claim.statement)
         if reads.rank <= certainty.rank:
             continue
@@ -131,7 +131,7 @@ def invalid_upgrade(corpus: Corpus) -> Iterator[Problem]:
     """
     derived = grades(corpus)
     for i, claim in enumerate(corpus.claims):
-        derivation = derived[claim.id]
+        derivation = derived[i]
         for j, step in enumerate(derivation.steps):
             if step.refused:
                 yield Problem(
