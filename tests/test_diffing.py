@@ -371,6 +371,19 @@ def test_unloadable_version_exits_one(valid: Project, capsys: pytest.CaptureFixt
     )
 
 
+def test_version_without_its_bibliography_exits_one(
+    valid: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bibliography that cannot be read is no evidence that every reference was removed:
+    why it was not read goes to standard error, exit 1."""
+    valid.write("new.yaml", VALID_CLAIMS.replace("title:", "bibliography: gone.bib\ntitle:", 1))
+    assert run(capsys, "diff", "claims.yaml", "new.yaml") == (
+        1,
+        "",
+        "new.yaml:2:15: ME105 [error] 'gone.bib' does not exist\n1 error, 0 warnings, 0 info\n",
+    )
+
+
 def test_missing_version_is_a_usage_error(
     valid: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -555,6 +555,23 @@ def test_export_claimreview_needs_url(rich: Project, capsys: pytest.CaptureFixtu
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["", " ", "report.html", "ftp://example.org/r.html", "https://", "https://ex ample.org/",
+     "https://example.org/\nr.html", "https://[::1/r.html"],
+)  # fmt: skip
+def test_export_claimreview_refuses_a_url_that_is_not_a_web_address(
+    rich: Project, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    """Every review links to URL#claim-ID, so a URL no reader can open is refused."""
+    assert run(capsys, "export", "claims.yaml", "--to", "claimreview", "--url", url) == (
+        2,
+        "",
+        f"massage-evidence: error: --url {url!r} is not a web address;"
+        " give the report's https:// URL\n",
+    )
+
+
 def test_url_only_applies_to_claimreview(rich: Project, capsys: pytest.CaptureFixture[str]) -> None:
     """An option that would be ignored is refused instead."""
     assert run(capsys, "export", "claims.yaml", "--to", "json", "--author", "X") == (

@@ -313,6 +313,19 @@ def annotate(
     return 0
 
 
+def _is_web_url(text: str) -> bool:
+    """Whether `text` is an absolute http(s) URL that a ClaimReview can point at."""
+    from urllib.parse import urlsplit
+
+    if not text.isprintable() or any(c.isspace() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an invalid port or IPv6 host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 EXPORT_FORMATS = ("json", "csl-json", "web-annotation", "claimreview", "scifact")
 
 
@@ -350,6 +363,10 @@ def export(
     if fmt == "claimreview":
         if url is None:
             raise click.UsageError("--to claimreview needs --url, where the report is published")
+        if not _is_web_url(url):
+            raise click.UsageError(
+                f"--url {url!r} is not a web address; give the report's https:// URL"
+            )
         make = functools.partial(exporting.export_claimreview, url=url, author=author)
     elif url is not None or author is not None:
         raise click.UsageError("--url and --author apply to --to claimreview only")
@@ -405,13 +422,21 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None) -> int:
     and anchors the new documents no longer contain.
 
     The exit status is 0 whenever both versions load, changes or not (gate on `validate`);
-    1 when either cannot be loaded, with its findings on standard error.
+    1 when either version's claims file or bibliography cannot be read, with its findings
+    on standard error.
     """
     from .diffing import diff_corpora, diff_json, diff_markdown
+    from .formats import Report, as_text
+    from .rules import get_rule
 
     before, after = _load(old), _load(new)
     if before is None or after is None:
         return 1
+    for corpus in (before, after):
+        if not corpus.bibliography_read:  # else every reference would look added or removed
+            code, problem = corpus.load_problems[0]  # loading reports the bibliography first
+            click.echo(as_text(Report([get_rule(code).finding(problem)])), err=True, nl=False)
+            return 1
     changes = diff_corpora(before, after)
     text = diff_markdown(changes) if fmt == "md" else diff_json(changes)
     _emit(text, output, before.input_paths + after.input_paths)
