@@ -78,7 +78,7 @@ class Cache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_directory()
 
-    def findings(self, claims: bytes, options: str) -> tuple[list[Finding], tuple[str, ...]] | None:
+    def findings(self, claims: str, options: str) -> tuple[list[Finding], tuple[str, ...]] | None:
         """The findings stored for this claims file and options, and the inputs they came
         from (as findings show them), if every one of those inputs is unchanged."""
         entry = self._read("findings", self._findings_key(claims, options))
@@ -94,7 +94,7 @@ class Cache:
             return None
 
     def store_findings(
-        self, claims: bytes, options: str, inputs: Iterable[str], findings: list[Finding]
+        self, claims: str, options: str, inputs: Iterable[str], findings: list[Finding]
     ) -> None:
         """Remember the findings of a run and the inputs they came from."""
         shown = list(inputs)
@@ -162,8 +162,8 @@ class Cache:
     def _formatted_key(self, style: str) -> str:
         return content_hash(b"\0".join([fingerprint().encode(), style.encode()]))
 
-    def _findings_key(self, claims: bytes, options: str) -> str:
-        return content_hash(b"\0".join([fingerprint().encode(), options.encode(), claims]))
+    def _findings_key(self, claims: str, options: str) -> str:
+        return content_hash(b"\0".join([fingerprint().encode(), options.encode(), claims.encode()]))
 
     def _bibliography_key(self, text: str, path: str) -> str:
         return content_hash(b"\0".join([fingerprint().encode(), path.encode(), text.encode()]))

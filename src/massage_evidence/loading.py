@@ -9,6 +9,7 @@ kept on the corpus and reported with the rule findings.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,6 @@ from .rules import stamp
 Coded = tuple[str, Problem]
 
 
-@paused_gc()
 def load(
     claims_path: str | os.PathLike[str],
     *,
@@ -48,10 +48,32 @@ def load(
             `findings` say where and why.
     """
     path = Path(claims_path)
-    display = display_path(path)
-    text = read_text(path, Location(display), limits)
+    text = read_claims(path, limits)
+    return load_read(path, text, limits=limits, allow_outside_root=allow_outside_root, cache=cache)
+
+
+def read_claims(path: Path, limits: Limits) -> str | Coded:
+    """The text of a claims file, or the problem that prevents reading it."""
+    return read_text(path, Location(display_path(path)), limits)
+
+
+@paused_gc()
+def load_read(
+    path: Path,
+    text: str | Coded,
+    *,
+    limits: Limits,
+    allow_outside_root: bool,
+    cache: Cache | None,
+) -> Corpus:
+    """`load` for a claims file already read by `read_claims`.
+
+    Why: the findings cache is keyed by the claims file's text; reading it once serves
+    both the key and the load.
+    """
     if isinstance(text, tuple):
         raise _load_error([text])
+    display = display_path(path)
     parsed = parse_yaml(text, display, limits)
     if parsed.problems:
         raise _load_error(parsed.problems)
@@ -166,16 +188,18 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
     """The UTF-8 text of `path`, or the problem that prevents reading it.
 
     Problems about the file as a whole point at `named_at` (where the file is named); a
-    decoding error points at the offending byte inside the file.
+    decoding error points at the offending byte inside the file. Nothing but a regular
+    file is opened: a named pipe would block the run.
     """
     shown = display_path(path)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
             return "ME105", Problem(f"{shown!r} is not a regular file", named_at)
-        if size > limits.max_file_bytes:
+        if status.st_size > limits.max_file_bytes:
             return "ME106", Problem(
-                f"{shown!r} is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                f"{shown!r} is {status.st_size:,} bytes, over the limit of"
+                f" {limits.max_file_bytes:,}",
                 named_at,
             )
         data = path.read_bytes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from .cache import Cache
 from .errors import ConfigError, LoadError
 from .findings import Finding, did_you_mean, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
-from .loading import load
+from .loading import load_read, read_claims
 from .models import Corpus
 from .rules import Rule, all_rules, get_rule
 
@@ -121,7 +120,9 @@ def check_with_inputs(
 ) -> Checked:
     """`check`, also giving the files it read (only the claims file when loading stops)."""
     chosen = selection or Selection()
-    claims = _cache_key_text(claims_path, limits) if cache is not None else None
+    path = Path(claims_path)
+    text = read_claims(path, limits)
+    claims = text if isinstance(text, str) else None  # the key of the findings cache
     # Findings name files as given and the inputs are found from the claims file's folder:
     # a copy of a corpus elsewhere is another corpus.
     where = [os.fspath(claims_path), str(Path.cwd())]
@@ -132,8 +133,8 @@ def check_with_inputs(
         if hit is not None:
             return Checked(*hit)
     try:
-        corpus = load(
-            claims_path, limits=limits, allow_outside_root=allow_outside_root, cache=cache
+        corpus = load_read(
+            path, text, limits=limits, allow_outside_root=allow_outside_root, cache=cache
         )
     except LoadError as error:  # not selected away: nothing was checked (ruff's syntax errors)
         checked = Checked(list(error.findings), (os.fspath(claims_path),))
@@ -142,20 +143,6 @@ def check_with_inputs(
     if cache is not None and claims is not None:
         cache.store_findings(claims, options, checked.inputs, checked.findings)
     return checked
-
-
-def _cache_key_text(claims_path: str | os.PathLike[str], limits: Limits) -> bytes | None:
-    """The claims file's bytes, which key the findings cache; None when it is not a regular
-    file within the size limit or cannot be read (the run then reports why, uncached).
-    Nothing else is opened: a named pipe could block the run."""
-    path = Path(claims_path)
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size > limits.max_file_bytes:
-            return None
-        return path.read_bytes()
-    except (OSError, ValueError):  # ValueError: a path with a NUL character
-        return None
 
 
 def check(
