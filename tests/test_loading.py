@@ -8,7 +8,7 @@ from massage_evidence import LoadError, load
 from massage_evidence.limits import Limits
 from massage_evidence.validation import check
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, Project
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, VALID_CLAIMS, Project
 
 
 def test_minimal_corpus_loads(minimal: Project) -> None:
@@ -125,6 +125,24 @@ def test_number_where_text_is_expected(minimal: Project) -> None:
             "claims[0].statement: input should be a valid string, got a number 42",
         )
     ]
+
+
+@pytest.mark.parametrize("blank", ['""', '"  "', '"\\t\\n"'])
+def test_blank_text_is_refused(valid: Project, blank: str) -> None:
+    """A quote of only whitespace would match anywhere, a statement of it says nothing:
+    text fields need more than whitespace."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("exact: massage eases back pain", f"exact: {blank}").replace(
+            "statement: Massage may reduce back pain.", f"statement: {blank}"
+        ),
+    )
+    assert valid.rows() == [
+        ("ME102", "claims.yaml", 12, 16, "claims[0].statement is blank; give it text, not only"
+         " whitespace"),
+        ("ME102", "claims.yaml", 15, 16, "claims[0].anchors[0].exact is blank; give it text,"
+         " not only whitespace"),
+    ]  # fmt: skip
 
 
 def test_grade_steps_out_of_range(minimal: Project) -> None:

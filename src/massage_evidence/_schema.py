@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from .findings import Problem, did_you_mean
-from .models import KEBAB_PATTERN, Corpus, Locating
+from .models import KEBAB_PATTERN, TEXT_PATTERN, Corpus, Locating
 
 _YAML_TYPES = {
     "NoneType": "nothing (null)",
@@ -72,8 +72,10 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
             f" hyphens), e.g. {_kebab(str(given))!r}",
             at,
         )
+    if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+        return Problem(f"{where} is blank; give it text, not only whitespace", at)
     message = detail["msg"][:1].lower() + detail["msg"][1:]
-    if kind.endswith("_type") or kind in {"literal_error", "string_too_short"}:
+    if kind.endswith("_type") or kind == "literal_error":
         message += f", got {_described(given)}"
     return Problem(f"{where}: {message}", at)
 

@@ -22,7 +22,8 @@ _T = TypeVar("_T")
 
 KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Kebab = Annotated[str, StringConstraints(pattern=KEBAB_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+TEXT_PATTERN = r"\S"  # text that is more than whitespace: a blank quote would match anywhere
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
 
 DEFAULT_CATEGORIES: dict[str, str] = {
     "pain": "Back pain relief",
