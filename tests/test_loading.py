@@ -145,6 +145,32 @@ def test_blank_text_is_refused(valid: Project, blank: str) -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("key", "described"),
+    [
+        ("~", "nothing (null)"),
+        ("null", "nothing (null)"),
+        ("TRUE", "true"),
+        ("0x1F", "a number 31"),
+    ],
+)
+def test_a_key_that_is_not_text(valid: Project, key: str, described: str) -> None:
+    """A key YAML reads as null, a boolean or a number is ME102 at that key, in a block
+    mapping, a flow mapping and a claim alike."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("studies:\n", f"studies:\n  {key}:\n    design: rct\n")
+        .replace("title: Test corpus", f"title: Test corpus\ncategories: {{{key}: Pain}}")
+        .replace("    category: pain\n", f"    category: pain\n    {key}: x\n"),
+    )
+    message = f"a key must be text, got {described}; write the key as text"
+    assert valid.rows() == [
+        ("ME102", "claims.yaml", 3, 14, f"categories: {message}"),
+        ("ME102", "claims.yaml", 8, 3, f"studies: {message}"),
+        ("ME102", "claims.yaml", 15, 5, f"claims[0]: {message}"),
+    ]
+
+
 def test_grade_steps_out_of_range(minimal: Project) -> None:
     """GRADE steps other than 1 or 2 are ME102."""
     minimal.write(

@@ -41,6 +41,12 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
     kind = detail["type"]
     given = detail.get("input")
     where = _dotted(loc)
+    if kind == "invalid_key" or (detail["loc"][-1:] == ("[key]",) and not isinstance(given, str)):
+        return Problem(
+            f"{_dotted(loc[:-1])}: a key must be text, got {_described(given)};"
+            " write the key as text",
+            locator.locate(*loc[:-1], str(given), key=True),  # the path has 1 for a key true
+        )
     if kind == "missing":
         return Problem(
             f"{_dotted(loc[:-1])} is missing required field {loc[-1]!r}",

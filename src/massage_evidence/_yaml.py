@@ -194,15 +194,26 @@ class Locator:
         return self._fragments[ordinal]
 
     def index(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
-        """A mapping's entries by key text (the first where a key repeats)."""
+        """A mapping's entries by `_key_text` (the first where a key repeats)."""
         index = self._indexes.get(id(node))
         if index is None:
             index = {}
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode):
-                    index.setdefault(key_node.value, (key_node, value_node))
+                    index.setdefault(_key_text(key_node), (key_node, value_node))
             self._indexes[id(node)] = index
         return index
+
+
+def _key_text(node: ScalarNode) -> str:
+    """A key as a path to its value names it: text as written, any other key by its
+    value (`~` is None, `TRUE` is True), as pydantic reports it."""
+    if node.tag == _STR_TAG:
+        return str(node.value)
+    try:
+        return str(_Constructor().construct_object(node))
+    except yaml.YAMLError:
+        return str(node.value)
 
 
 def _descend(
@@ -450,7 +461,7 @@ class _Builder:
             return
         parent = stack[-1]
         mark = _start_of(event)
-        self._outline(mark, stack, parent, text, scalar=True)
+        self._outline(mark, stack, parent, text if tag == _STR_TAG else str(value), scalar=True)
         if isinstance(parent.value, list):
             parent.value.append(value)
         elif parent.key is _NO_KEY:
