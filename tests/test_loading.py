@@ -448,3 +448,52 @@ def test_very_deep_nesting_does_not_crash_the_parser(minimal: Project) -> None:
     """100,000 nested brackets (which overflow libyaml's stack) are refused cleanly."""
     minimal.write("claims.yaml", "[" * 100_000 + "]" * 100_000 + "\n")
     assert minimal.rows() == [("ME106", "claims.yaml", 1, 65, "nesting is deeper than 64 levels")]
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x85"])
+def test_lines_are_the_files_after_a_unicode_line_separator(minimal: Project, odd: str) -> None:
+    """PyYAML also breaks lines at U+0085, U+2028 and U+2029; findings still name the
+    line and column an editor shows."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace("title: Test corpus", f'title: "Test{odd}corpus"').replace(
+            "stance: supports", "stance: support"
+        ),
+    )
+    assert [row[:4] for row in minimal.rows()] == [("ME102", "claims.yaml", 9, 17)]
+
+
+def test_a_repeated_key_after_a_unicode_line_separator(minimal: Project) -> None:
+    """ME103 names both lines as the file numbers them."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace("title: Test corpus", 'title: "Test\u2028corpus"\ntitle: X'),
+    )
+    assert minimal.rows() == [
+        ("ME103", "claims.yaml", 3, 1, "key 'title' repeats the key at line 2; keep one of them")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "code"),
+    [("ü\x00", 2, 22, "0000"), ("\x01", 2, 21, "0001"), ("\ufffe", 2, 21, "FFFE")],
+)
+def test_a_character_yaml_does_not_allow(
+    minimal: Project, text: str, line: int, column: int, code: str
+) -> None:
+    """A control character is ME101 at its line and column (libyaml gives a byte offset),
+    saying how to write it instead; CR LF line ends count as one."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace("Test corpus", f"Test\u2028 corpus {text}").replace("\n", "\r\n"),
+    )
+    assert minimal.rows() == [
+        (
+            "ME101",
+            "claims.yaml",
+            line,
+            column,
+            f"character U+{code} is not allowed in YAML; remove it, or write it as"
+            f" \\u{code.lower()} in a double-quoted string",
+        )
+    ]

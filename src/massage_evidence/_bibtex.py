@@ -22,7 +22,7 @@ from bibtexparser.model import (
     String,
 )
 
-from .findings import Location, Problem
+from .findings import Location, Problem, location_at
 from .models import Reference
 
 # The splitter logs a warning for every failed block; they are reported as findings instead.
@@ -35,8 +35,17 @@ _BLOCK_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]*)")
 _BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
 
 
+def line_feeds(text: str) -> str:
+    """`text` with every line ending as LF, the only one bibtexparser counts lines at.
+
+    Why: in a file with CR line ends (classic Mac OS) every finding would be on line 1.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str, Problem]]]:
-    """Every entry of a BibTeX text in file order, and the problems found (ME104)."""
+    """Every entry of a BibTeX text (its line ends made `line_feeds`) in file order, and
+    the problems found (ME104)."""
     library = parse_string(text)
     lines = text.split("\n")
     strings = _unique_strings(library.strings)
@@ -69,9 +78,7 @@ def block_past(text: str, limit: int, path: str) -> Location | None:
         return None
     for count, match in enumerate(_BLOCK_START.finditer(text), 1):
         if count > limit:
-            start = match.start()
-            line_start = text.rfind("\n", 0, start) + 1
-            return Location(path, text.count("\n", 0, start) + 1, start - line_start + 1)
+            return location_at(path, text, match.start())
     return None
 
 

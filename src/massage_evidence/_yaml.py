@@ -10,6 +10,7 @@ lines. Files whose shape makes that unsafe are composed whole, as PyYAML does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Location, Problem
+from .findings import Location, Problem, location_at
 from .limits import Limits
 
 try:
@@ -129,6 +130,7 @@ class Locator:
         self._composed = False
         self._fragments: dict[int, Node | None] = {}
         self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
+        self._lines: FileLines | None = None
 
     @classmethod
     def of_tree(cls, root: Node | None, text: str, path: str) -> Locator:
@@ -143,6 +145,11 @@ class Locator:
         A mapping entry is located at its value when that is a scalar, else at its key;
         `key=True` always gives the key (for unknown keys).
         """
+        if self._lines is None:
+            self._lines = FileLines(self._text)
+        return self._lines.place(self._locate(parts, key))
+
+    def _locate(self, parts: tuple[str | int, ...], key: bool) -> Location:
         outline = self._outline
         if outline is None:
             return self._located(self._tree(), parts, key)
@@ -312,6 +319,37 @@ class ParsedYaml:
     problems: list[tuple[str, Problem]] = field(default_factory=list)
 
 
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
+_FILE_BREAK = re.compile("\r\n?|\n")
+
+
+class FileLines:
+    """Lines as editors, git and GitHub number them: broken at LF, CR LF and CR only.
+
+    Why: PyYAML and libyaml also break lines at U+0085, U+2028 and U+2029, as YAML 1.1
+    did, so after one of those their line numbers run ahead of the file's.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._starts: list[tuple[int, int]] | None = None  # per PyYAML line: line, column
+        if _ODD_BREAK.search(text) is not None:
+            self._starts = [(0, 0)]
+            line = start = 0
+            for match in _BREAK.finditer(text):
+                if _FILE_BREAK.fullmatch(match.group()):
+                    line, start = line + 1, match.end()
+                self._starts.append((line, match.end() - start))
+
+    def place(self, location: Location) -> Location:
+        """`location`, 1-based as PyYAML counts, as the file's line and column."""
+        if self._starts is None or location.line is None or location.line > len(self._starts):
+            return location
+        line, offset = self._starts[location.line - 1]
+        column = (location.column or 1) + offset
+        return Location(location.path, line + 1, column)
+
+
 def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     """Parse one YAML document; syntax errors (ME101), repeated keys (ME103) and
     limits (ME106) become problems instead of exceptions.
@@ -325,25 +363,63 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     try:
         read = _read(text, limits, path)
         if isinstance(read, tuple):
-            return ParsedYaml(None, unread, [read])
+            return ParsedYaml(None, unread, [_in_file(text, read)])
         if read is None:
             read = _read_whole(text, path)
+    except yaml.reader.ReaderError as error:
+        return ParsedYaml(None, unread, [_unacceptable(text, error, path)])
     except yaml.MarkedYAMLError as error:
         problem = _too_deep_for_libyaml(text, error, limits, path)
-        return ParsedYaml(None, unread, [problem or _syntax_problem(error, text, path)])
+        problem = problem or _syntax_problem(error, text, path)
+        return ParsedYaml(None, unread, [_in_file(text, problem)])
     except yaml.YAMLError as error:  # errors without a mark, e.g. a bad stream
         return ParsedYaml(None, unread, [("ME101", Problem(str(error), Location(path)))])
-    problems = [
-        (
-            "ME103",
-            Problem(
-                f"key {value!r} repeats the key at line {first.line + 1}; keep one of them",
-                Location(path, again.line + 1, again.column + 1),
-            ),
-        )
-        for value, again, first in read.duplicates
-    ]
+    problems = []
+    if read.duplicates:
+        lines = FileLines(text)
+        problems = [
+            (
+                "ME103",
+                Problem(
+                    f"key {value!r} repeats the key at line"
+                    f" {lines.place(Location(path, first.line + 1)).line}; keep one of them",
+                    lines.place(Location(path, again.line + 1, again.column + 1)),
+                ),
+            )
+            for value, again, first in read.duplicates
+        ]
     return ParsedYaml(read.data, read.locator, problems)
+
+
+def _in_file(text: str, problem: tuple[str, Problem]) -> tuple[str, Problem]:
+    """`problem`, located by PyYAML, at the file's line and column (see `FileLines`)."""
+    code, found = problem
+    if found.location.line is None:
+        return problem
+    return code, dataclasses.replace(found, location=FileLines(text).place(found.location))
+
+
+# What YAML does not allow in a stream (PyYAML's Reader.NON_PRINTABLE).
+_UNACCEPTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _unacceptable(text: str, error: yaml.reader.ReaderError, path: str) -> tuple[str, Problem]:
+    """The first character YAML does not allow, at its line and column.
+
+    Why: libyaml reports it at a byte offset, PyYAML at a character offset, neither at a
+    line; the character is found again in the text instead.
+    """
+    match = _UNACCEPTABLE.search(text)
+    if match is None:
+        return "ME101", Problem(str(error), Location(path))
+    code = ord(match.group())
+    return "ME101", Problem(
+        f"character U+{code:04X} is not allowed in YAML; remove it, or write it as"
+        f" \\u{code:04x} in a double-quoted string",
+        location_at(path, text, match.start()),
+    )
 
 
 def _too_deep_for_libyaml(
@@ -372,9 +448,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[
         message = f"{error.problem} ({error.context})"
     if mark is None:
         return "ME101", Problem(message, Location(path))
-    lines = text.split("\n")
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    if line[mark.column : mark.column + 1] == "\t":
+    if text[mark.index : mark.index + 1] == "\t":
         message = "a tab character where YAML expects spaces; indent with spaces only"
     return "ME101", Problem(message, Location(path, mark.line + 1, mark.column + 1))
 

@@ -36,6 +36,15 @@ class Location:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
+def location_at(path: str, text: str, index: int) -> Location:
+    """The line and column of the code point at `index` of `text`, with lines broken at
+    LF, CR LF and CR, as editors, git and GitHub number them."""
+    line = 1 + text.count("\n", 0, index) + text.count("\r", 0, index)
+    line -= text.count("\r\n", 0, index)
+    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return Location(path, line, index - start + 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """What a rule yields: a message, where it applies, and the claim it concerns."""

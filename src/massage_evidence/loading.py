@@ -15,13 +15,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ._bibtex import block_past, parse_bibtex
+from ._bibtex import block_past, line_feeds, parse_bibtex
 from ._gc import paused_gc
 from ._schema import schema_problems
 from ._yaml import ParsedYaml, parse_yaml
 from .cache import Cache
 from .errors import LoadError
-from .findings import Location, Problem, sort_findings
+from .findings import Location, Problem, location_at, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
 from .models import Corpus, Reference
 from .rules import stamp
@@ -115,6 +115,7 @@ def _attach_bibliography(
     text = reader.read(path, corpus.bibliography, named_at or Location(corpus.bibliography_path))
     if isinstance(text, tuple):
         return [text]
+    text = line_feeds(text)
     over = block_past(text, reader.limits.max_items, corpus.bibliography_path)
     if over is not None:
         return [_too_many("references", reader.limits, over)]
@@ -212,13 +213,11 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        before = data[: error.start].decode("utf-8-sig")
         return "ME105", Problem(
             f"{shown!r} is not valid UTF-8 (byte 0x{data[error.start]:02x}); re-save it as"
             " UTF-8, e.g. with `iconv -f latin1 -t utf-8`",
-            Location(shown, line, column),
+            location_at(shown, before, len(before)),
         )
 
 

@@ -335,3 +335,33 @@ def test_withdrawn_study_cited_otherwise_passes(valid: Project, status: str, sta
         ),
     )
     assert valid.rows("ME210") == []
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_lines_of_a_bibliography_with_cr_line_ends(valid: Project, end: str) -> None:
+    """Line ends of classic Mac OS (CR) or Windows (CR LF) count as LF does."""
+    bib = MINIMAL_BIB.replace("  year = {2020},\n", "  year = {2020},\n  year = {2021},\n")
+    valid.write("refs.bib", (bib + "\n@article{jones2021,\n  title = {T},\n}\n").replace("\n", end))
+    assert [row[:4] for row in valid.rows("ME104", "ME203")] == [
+        ("ME104", "refs.bib", 6, 3),
+        ("ME203", "refs.bib", 9, 1),
+        ("ME203", "refs.bib", 9, 1),
+        ("ME203", "refs.bib", 9, 1),
+    ]
+
+
+def test_a_bad_byte_in_a_bibliography_with_cr_line_ends(valid: Project) -> None:
+    """ME105 points at the line and column of the first byte that is not UTF-8."""
+    valid.write(
+        "refs.bib", MINIMAL_BIB.replace("\n", "\r").replace("Smith", "Sm\xefth").encode("latin-1")
+    )
+    assert valid.rows("ME105") == [
+        (
+            "ME105",
+            "refs.bib",
+            2,
+            15,
+            "'refs.bib' is not valid UTF-8 (byte 0xef); re-save it as UTF-8, e.g. with"
+            " `iconv -f latin1 -t utf-8`",
+        )
+    ]
