@@ -558,7 +558,7 @@ def test_export_claimreview_needs_url(rich: Project, capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize(
     "url",
     ["", " ", "report.html", "ftp://example.org/r.html", "https://", "https://ex ample.org/",
-     "https://example.org/\nr.html", "https://[::1/r.html"],
+     "https://example.org/\nr.html", "https://[::1/r.html", "https://example.org:99999/"],
 )  # fmt: skip
 def test_export_claimreview_refuses_a_url_that_is_not_a_web_address(
     rich: Project, capsys: pytest.CaptureFixture[str], url: str

@@ -55,6 +55,17 @@ def test_yaml_syntax_error(minimal: Project) -> None:
         ("!!bool x", 9, "'x' is not a valid !!bool; fix it or remove the tag"),
         ("!!timestamp foo", 9, "'foo' is not a valid !!timestamp; fix it or remove the tag"),
         ("!!set [1]", 9, "expected a mapping node, but found sequence"),
+        ("9" * 5000, 9, "a number of 5,000 digits is too long to read; quote it as text"),
+        (
+            "!!int " + "9" * 5000,
+            9,
+            "a number of 5,000 digits is too long to read; quote it as text",
+        ),
+        (
+            "[" + "9" * 5000 + "]",
+            10,
+            "a number of 5,000 digits is too long to read; quote it as text",
+        ),
     ],
 )
 def test_a_tag_its_value_cannot_have(
@@ -127,7 +138,7 @@ def test_number_where_text_is_expected(minimal: Project) -> None:
     ]
 
 
-@pytest.mark.parametrize("blank", ['""', '"  "', '"\\t\\n"'])
+@pytest.mark.parametrize("blank", ['""', '"  "', '"\\t\\n"', '"\\x1f\\u2028"'])
 def test_blank_text_is_refused(valid: Project, blank: str) -> None:
     """A quote of only whitespace would match anywhere, a statement of it says nothing:
     text fields need more than whitespace."""
@@ -302,6 +313,21 @@ def test_latin1_bibliography(minimal: Project) -> None:
             3,
             15,
             "'refs.bib' is not valid UTF-8 (byte 0xe9); re-save it as UTF-8, e.g. with"
+            " `iconv -f latin1 -t utf-8`",
+        )
+    ]
+
+
+def test_a_bad_byte_after_a_byte_order_mark(minimal: Project) -> None:
+    """The byte order mark is not a column, and the byte named is the one that is bad."""
+    minimal.write("claims.yaml", b"\xef\xbb\xbf# \xc3\xa9\xc3\xa9\xff\n" + MINIMAL_CLAIMS.encode())
+    assert minimal.rows("ME1") == [
+        (
+            "ME105",
+            "claims.yaml",
+            1,
+            5,
+            "'claims.yaml' is not valid UTF-8 (byte 0xff); re-save it as UTF-8, e.g. with"
             " `iconv -f latin1 -t utf-8`",
         )
     ]

@@ -15,7 +15,7 @@ from massage_evidence.cli import main
 from massage_evidence.markdown import markdown_escape
 from massage_evidence.rendering import render, render_document
 
-from .conftest import REPO, VALID_CLAIMS, Project
+from .conftest import REPO, VALID_ARTICLE, VALID_CLAIMS, Project
 
 DESKS = REPO / "tests" / "data" / "standing-desks" / "claims.yaml"
 BUNDLED = REPO / "data" / "claims.yaml"
@@ -170,6 +170,14 @@ def test_reference_links(valid: Project, fields: str, links: list[str]) -> None:
     page = render(load(valid.root / "claims.yaml"), "html")
     bibliography = page[page.index('<ol class="bibliography">') :]
     assert re.findall(r'<a href="([^"#]*)"', bibliography) == links
+
+
+@pytest.mark.parametrize("end", ["\n", "\r", "\r\n"])
+def test_a_passage_is_cited_at_its_line(valid: Project, end: str) -> None:
+    """The report gives the line a passage is on, whatever the document's line ends."""
+    valid.write("article.txt", VALID_ARTICLE.replace("\n", end).encode())
+    page = render(load(valid.root / "claims.yaml"), "md")
+    assert "> “massage eases back pain” (article, line 2)" in page.splitlines()
 
 
 def test_markdown_escape() -> None:

@@ -10,16 +10,18 @@ lines. Files whose shape makes that unsafe are composed whole, as PyYAML does.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Location, Problem, location_at
+from .findings import Location, Problem, line_breaks, line_start, location_at
 from .limits import Limits
 
 try:
@@ -99,6 +101,10 @@ class _Constructor(yaml.constructor.SafeConstructor):
             return int(value[2:], 16)
         if value.startswith("0o"):
             return int(value[2:], 8)
+        digits = len(value.lstrip("+-"))
+        if digits > sys.get_int_max_str_digits() > 0:  # Python refuses to read it
+            message = f"a number of {digits:,} digits is too long to read; quote it as text"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         return int(value)
 
 
@@ -319,35 +325,43 @@ class ParsedYaml:
     problems: list[tuple[str, Problem]] = field(default_factory=list)
 
 
-_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
-_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
-_FILE_BREAK = re.compile("\r\n?|\n")
+_ODD_BREAKS = "\x85\u2028\u2029"
 
 
 class FileLines:
     """Lines as editors, git and GitHub number them: broken at LF, CR LF and CR only.
 
     Why: PyYAML and libyaml also break lines at U+0085, U+2028 and U+2029, as YAML 1.1
-    did, so after one of those their line numbers run ahead of the file's.
+    did, so after one of those their line numbers run ahead of the file's. Only those
+    characters are noted: a file without them costs three scans for a character.
     """
 
     def __init__(self, text: str) -> None:
-        self._starts: list[tuple[int, int]] | None = None  # per PyYAML line: line, column
-        if _ODD_BREAK.search(text) is not None:
-            self._starts = [(0, 0)]
-            line = start = 0
-            for match in _BREAK.finditer(text):
-                if _FILE_BREAK.fullmatch(match.group()):
-                    line, start = line + 1, match.end()
-                self._starts.append((line, match.end() - start))
+        self._after: list[int] = []  # the PyYAML lines (0-based) that start after one
+        self._offsets: list[int] = []  # the file column (0-based) each of those starts at
+        odd = sorted(i for char in _ODD_BREAKS if char in text for i in _positions(text, char))
+        line = last = 0
+        for index in odd:
+            line += line_breaks(text, last, index) + 1
+            last = index + 1
+            self._after.append(line)
+            self._offsets.append(last - line_start(text, last))
 
     def place(self, location: Location) -> Location:
         """`location`, 1-based as PyYAML counts, as the file's line and column."""
-        if self._starts is None or location.line is None or location.line > len(self._starts):
+        if not self._after or location.line is None:
             return location
-        line, offset = self._starts[location.line - 1]
-        column = (location.column or 1) + offset
-        return Location(location.path, line + 1, column)
+        line = location.line - 1
+        before = bisect.bisect_right(self._after, line)
+        offset = self._offsets[before - 1] if before and self._after[before - 1] == line else 0
+        return Location(location.path, line - before + 1, (location.column or 1) + offset)
+
+
+def _positions(text: str, char: str) -> Iterator[int]:
+    index = text.find(char)
+    while index != -1:
+        yield index
+        index = text.find(char, index + 1)
 
 
 def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
@@ -528,7 +542,8 @@ class _Builder:
         elif tag == _MERGE_TAG:
             raise _UnusualError
         else:
-            node = ScalarNode(tag, text, style=event.style)
+            marks = event.start_mark, event.end_mark  # libyaml's marks serve as PyYAML's
+            node = ScalarNode(tag, text, *marks, style=event.style)  # type: ignore[arg-type]
             value = self.constructor.yaml_constructors[tag](self.constructor, node)
         if not stack:
             self.data = value

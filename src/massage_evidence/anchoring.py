@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .findings import line_breaks, line_start
 from .models import Anchor, Corpus
 
 _TYPOGRAPHY = str.maketrans(
@@ -271,10 +272,10 @@ class Lines:
         """The line and column of code-point `offset`, not before the previous one."""
         if offset < self._offset:
             raise ValueError(f"offset {offset} is before the previous one, {self._offset}")
-        breaks = self._text.count("\n", self._offset, offset)
+        breaks = line_breaks(self._text, self._offset, offset)
         if breaks:
             self._line += breaks
-            self._line_start = self._text.rfind("\n", self._offset, offset) + 1
+            self._line_start = line_start(self._text, offset, self._offset)
         self._offset = offset
         return self._line, offset - self._line_start + 1
 

@@ -321,7 +321,8 @@ def _is_web_url(text: str) -> bool:
         return False
     try:
         parts = urlsplit(text)
-    except ValueError:  # an invalid port or IPv6 host
+        parts.port  # noqa: B018 - raises for a port that is not a number up to 65535
+    except ValueError:  # that, or an invalid IPv6 host
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 

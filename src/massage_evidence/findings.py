@@ -36,13 +36,24 @@ class Location:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
+def line_breaks(text: str, start: int, end: int) -> int:
+    """How many lines end in `text[start:end]`, a line ending at LF, CR LF or CR as
+    editors, git and GitHub number lines (a CR LF counts where its LF is)."""
+    return (
+        text.count("\n", start, end)
+        + text.count("\r", start, end)
+        - text.count("\r\n", start, end + 1)
+    )
+
+
+def line_start(text: str, index: int, start: int = 0) -> int:
+    """Where the line holding the code point at `index` begins, or `start` if later."""
+    return max(text.rfind("\n", start, index), text.rfind("\r", start, index), start - 1) + 1
+
+
 def location_at(path: str, text: str, index: int) -> Location:
-    """The line and column of the code point at `index` of `text`, with lines broken at
-    LF, CR LF and CR, as editors, git and GitHub number them."""
-    line = 1 + text.count("\n", 0, index) + text.count("\r", 0, index)
-    line -= text.count("\r\n", 0, index)
-    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-    return Location(path, line, index - start + 1)
+    """The line and column of the code point at `index` of `text` (see `line_breaks`)."""
+    return Location(path, line_breaks(text, 0, index) + 1, index - line_start(text, index) + 1)
 
 
 @dataclass(frozen=True, slots=True)

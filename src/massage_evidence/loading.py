@@ -8,6 +8,7 @@ kept on the corpus and reported with the rule findings.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from dataclasses import dataclass
@@ -210,12 +211,13 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
         return "ME105", Problem(f"{shown!r} cannot be read: {error.strerror or error}", named_at)
     except ValueError:  # the path holds a NUL character, which no file system accepts
         return "ME105", Problem(f"{shown!r} is not a valid path (it holds a NUL)", named_at)
+    body = data.removeprefix(codecs.BOM_UTF8)  # positions count from after the mark
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8-sig")
+        before = body[: error.start].decode("utf-8")
         return "ME105", Problem(
-            f"{shown!r} is not valid UTF-8 (byte 0x{data[error.start]:02x}); re-save it as"
+            f"{shown!r} is not valid UTF-8 (byte 0x{body[error.start]:02x}); re-save it as"
             " UTF-8, e.g. with `iconv -f latin1 -t utf-8`",
             location_at(shown, before, len(before)),
         )

@@ -22,7 +22,9 @@ _T = TypeVar("_T")
 
 KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Kebab = Annotated[str, StringConstraints(pattern=KEBAB_PATTERN)]
-TEXT_PATTERN = r"\S"  # text that is more than whitespace: a blank quote would match anywhere
+# More than whitespace, as Python's \s (quote matching) has it: pydantic's \s leaves out
+# U+001C to U+001F. A blank quote would match anywhere.
+TEXT_PATTERN = r"[^\s\x1c-\x1f]"
 Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
 
 DEFAULT_CATEGORIES: dict[str, str] = {

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from .anchoring import anchor_index
+from .findings import line_breaks
 from .grading import Derivation, grades
 from .latex import to_literal
 from .models import Claim, Corpus, bare_doi
@@ -198,7 +199,7 @@ def _passages(
                 else anchor.document,
                 "exact": text[span[0] : span[1]] if text is not None and span else anchor.exact,
                 "found": span is not None,
-                "line": text.count("\n", 0, span[0]) + 1 if text is not None and span else None,
+                "line": line_breaks(text, 0, span[0]) + 1 if text is not None and span else None,
                 "href": f"{quote(document_file(anchor.document))}#passage-{claim.id}-{j}",
                 "id": f"passage-{claim.id}-{j}",
             }

@@ -136,6 +136,14 @@ def test_unannotated_claim_in_the_middle_of_a_line(valid: Project) -> None:
     assert [row[:4] for row in valid.rows("ME504")] == [("ME504", "article.txt", 3, 9)]
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_unannotated_claim_in_a_document_with_cr_line_ends(valid: Project, end: str) -> None:
+    """Lines end at CR (classic Mac OS) and CR LF as at LF."""
+    text = VALID_ARTICLE + "Fine.\n🙂 Fine. It helps sleep.\n"
+    valid.write("article.txt", text.replace("\n", end).encode())
+    assert [row[:4] for row in valid.rows("ME504")] == [("ME504", "article.txt", 4, 9)]
+
+
 def test_not_claims_silences_a_sentence(valid: Project) -> None:
     """A sentence listed under `not_claims` passes ME504."""
     valid.write("article.txt", VALID_ARTICLE + "Lower back exercises.\n")
