@@ -126,6 +126,45 @@ def test_unknown_key_in_pyproject(valid: Project, capsys: pytest.CaptureFixture[
     )
 
 
+def test_a_folder_named_with_braces(valid: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """The path of the pyproject.toml is quoted in messages as it is, braces and all."""
+    (valid.root / "a{x}b").mkdir()
+    (valid.root / "a{x}b" / "pyproject.toml").write_text(
+        '[tool.massage-evidence]\nselect = ["ME999"]\n', encoding="utf-8"
+    )
+    for name in ("claims.yaml", "article.txt", "refs.bib"):
+        (valid.root / "a{x}b" / name).write_bytes((valid.root / name).read_bytes())
+    status, _, err = run(capsys, "validate", "a{x}b/claims.yaml")
+    assert (status, err) == (
+        2,
+        f"massage-evidence: error: {valid.root / 'a{x}b' / 'pyproject.toml'}"
+        " [tool.massage-evidence] select: unknown rule 'ME999'; did you mean 'ME209'?\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tool = 1\n", "'tool' must be a table"),
+        ("[[tool]]\n", "'tool' must be a table"),
+        (
+            "[tool]\nmassage-evidence = 5\n",
+            "'tool.massage-evidence' must be a table, [tool.massage-evidence]",
+        ),
+    ],
+)
+def test_tool_that_is_not_a_table(
+    valid: Project, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    """A `tool` or `tool.massage-evidence` of another type is a usage error, one line."""
+    valid.write("pyproject.toml", text)
+    assert run(capsys, "validate", "claims.yaml") == (
+        2,
+        "",
+        f"massage-evidence: error: {valid.root / 'pyproject.toml'}: {message}\n",
+    )
+
+
 def test_pyproject_without_the_table_is_skipped(
     valid: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -184,7 +184,7 @@ def test_sizes_take_binary_units() -> None:
     assert limits.override({"max-file-size": 1000}).max_file_bytes == 1000
     assert limits.override({"max-file-size": "1000"}).max_file_bytes == 1000
     with pytest.raises(ConfigError) as caught:
-        limits.override({"max-file-size": "12MB"}, origin="--{}")
+        limits.override({"max-file-size": "12MB"}, origin="--")
     assert str(caught.value) == (
         "--max-file-size must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB; got '12MB'"
     )

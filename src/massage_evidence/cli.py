@@ -115,7 +115,7 @@ def _input_policy(config: Config) -> tuple[Limits, bool]:
     given = dict(click.get_current_context().meta.get(_INPUT_OPTIONS, {}))
     allow = bool(given.pop("allow_outside_root", config.allow_outside_root))
     settings = {name.replace("_", "-"): value for name, value in given.items()}
-    return config.limits.override(settings, origin="--{}"), allow
+    return config.limits.override(settings, origin="--"), allow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,7 +169,7 @@ def validate(
     from .validation import Selection, check_with_inputs
 
     path, config = _claims_and_config(claims)
-    selection = Selection.of(select or config.select, ignore or config.ignore, origin="--{}")
+    selection = Selection.of(select or config.select, ignore or config.ignore, origin="--")
     limits, allow = _input_policy(config)
     cache = None if no_cache else Cache()
     checked = check_with_inputs(

@@ -57,8 +57,13 @@ def _table(path: Path) -> dict[str, Any] | None:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read it: {error}") from None
-    table = document.get("tool", {}).get(_TABLE)
-    return table if isinstance(table, dict) else None
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table")
+    table = tool.get(_TABLE)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'tool.{_TABLE}' must be a table, [tool.{_TABLE}]")
+    return table
 
 
 def _parse(path: Path, table: dict[str, Any]) -> Config:
@@ -71,7 +76,7 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     if claims is not None and not isinstance(claims, str):
         raise ConfigError(f"{where}: 'claims' must be a path")
     select, ignore = _codes(table, "select", where), _codes(table, "ignore", where)
-    Selection.of(select, ignore, origin=f"{where} {{}}")  # unknown codes fail here, located
+    Selection.of(select, ignore, origin=f"{where} ")  # unknown codes fail here, located
     limits = {name: table[name] for name in SETTINGS if name in table}
     return Config(
         source=path,
@@ -79,7 +84,7 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
         select=select,
         ignore=ignore,
         strict=_flag(table, "strict", where),
-        limits=DEFAULT_LIMITS.override(limits, origin=f"{where} {{}}"),
+        limits=DEFAULT_LIMITS.override(limits, origin=f"{where} "),
         allow_outside_root=_flag(table, "allow-outside-root", where),
     )
 

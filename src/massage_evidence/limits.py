@@ -52,17 +52,17 @@ class Limits:
         for field in dataclasses.fields(self):
             _checked(getattr(self, field.name), field.name, _CEILINGS.get(field.name))
 
-    def override(self, settings: Mapping[str, object], origin: str = "{}") -> Limits:
+    def override(self, settings: Mapping[str, object], origin: str = "") -> Limits:
         """A copy with some limits replaced, given by setting name (`max-file-size` takes
-        a size such as "256MiB"); `origin` formats a setting name for error messages,
-        e.g. "--{}".
+        a size such as "256MiB"); `origin` is put before a setting name in error
+        messages, e.g. "--".
 
         Raises:
             ConfigError: a value that is not a valid limit, named as `origin` says.
         """
         changes: dict[str, int] = {}
         for name, value in settings.items():
-            where = origin.format(name)
+            where = origin + name
             field = SETTINGS[name]
             number = parse_size(value, where) if field == "max_file_bytes" else value
             changes[field] = _checked(number, where, _CEILINGS.get(field))

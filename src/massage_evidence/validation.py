@@ -35,15 +35,15 @@ class Selection:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
         *,
-        origin: str = "{}",
+        origin: str = "",
     ) -> Selection:
         """A selection from user input; raises ConfigError naming any unknown entry.
 
-        `origin` says where the entries came from, as a format string for the option
-        name (e.g. "--{}" on the command line).
+        `origin` says where the entries came from: it is put before the option name in
+        messages (e.g. "--" on the command line).
         """
-        chosen = _entries(select, origin.format("select")) or ("ME",)
-        return cls(chosen, _entries(ignore, origin.format("ignore")))
+        chosen = _entries(select, f"{origin}select") or ("ME",)
+        return cls(chosen, _entries(ignore, f"{origin}ignore"))
 
     def includes(self, rule: Rule) -> bool:
         """Whether `rule` runs under this selection."""
