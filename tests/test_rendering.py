@@ -226,6 +226,14 @@ def test_user_template_overrides_and_extends(project: Project) -> None:
             "RecursionError: maximum recursion depth exceeded",
             1,
         ),
+        ("{{ 'abc'|truncate(-1) }}", "AssertionError", 1),
+        ("\n{{ 'x'|xmlattr }}", "AttributeError: 'str' object has no attribute 'items'", 2),
+        ("{{ 1|dictsort }}", "AttributeError: 'int' object has no attribute 'items'", 1),
+        (
+            "{% set d = {'a': 1} %}\n{% for k in d %}{{ d.update({k ~ k: 1}) }}{% endfor %}",
+            "RuntimeError: dictionary changed size during iteration",
+            2,
+        ),
     ],
 )
 def test_template_errors_point_at_the_template_line(
@@ -238,6 +246,26 @@ def test_template_errors_point_at_the_template_line(
     assert caught.value.path == str(project.root / "templates" / "report.md.j2")
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+def test_an_error_in_an_included_template_names_that_file(project: Project) -> None:
+    """The file and line are those of the template that failed, whatever its folder."""
+    project.write("tp/report.md.j2", "# {{ title }}\n{% include 'part.txt' %}\n")
+    project.write("tp/part.txt", "a\nb\n{{ nope.x }}\n")
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "tp")
+    assert (caught.value.path, caught.value.line) == (str(project.root / "tp" / "part.txt"), 3)
+
+
+def test_a_template_that_makes_a_lone_surrogate(project: Project) -> None:
+    """Text that UTF-8 cannot store is refused before anything is written."""
+    project.write("templates/report.md.j2", "# {{ '\\ud800' }}\n")
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "templates")
+    assert str(caught.value) == (
+        f"{project.root / 'templates' / 'report.md.j2'}: the output holds U+D800, a lone"
+        " surrogate that UTF-8 cannot store; remove what makes it"
+    )
 
 
 def test_a_template_that_is_not_utf8(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

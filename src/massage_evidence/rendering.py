@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,37 +124,45 @@ def render_document(
 
 def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
     try:
-        return env.get_template(name).render(view)
+        template = env.get_template(name)
+        page = template.render(view)
     except TemplateSyntaxError as error:
         raise RenderError(
             error.message or str(error), error.filename or error.name, error.lineno
         ) from None
-    except (
-        TemplateError,
-        ArithmeticError,
-        LookupError,
-        TypeError,
-        ValueError,
-        RecursionError,
-    ) as error:
+    except Exception as error:
         # The sandbox lets a template fail like Python code does (a huge range, 1/0, a
-        # missing key); those are the template's errors when a template frame raised them.
+        # filter given the wrong value); those are the template's errors when a template
+        # frame raised them.
         path, line = _template_frame(error)
         if path is None and not isinstance(error, TemplateError):
             raise
         raise RenderError(f"{type(error).__name__}: {error}", path, line) from None
+    try:
+        page.encode("utf-8")  # a template can make a lone surrogate, which no file can hold
+    except UnicodeEncodeError as error:
+        raise RenderError(
+            f"the output holds U+{ord(page[error.start]):04X}, a lone surrogate that UTF-8"
+            " cannot store; remove what makes it",
+            template.filename,
+        ) from None
+    return page
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
     """The innermost template file and line in a rendering error's traceback.
 
     Why: Jinja rewrites tracebacks so that template frames carry the template's own file
-    name and line, which is what a user needs to fix it.
+    name and line, which is what a user needs to fix it; it marks each such frame with a
+    `__jinja_exception__` global.
     """
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".j2") or "templates" in Path(frame.filename).parts:
-            return frame.filename, frame.lineno
-    return None, None
+    found: tuple[str | None, int | None] = (None, None)
+    trace = error.__traceback__
+    while trace is not None:
+        if "__jinja_exception__" in trace.tb_frame.f_globals:
+            found = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+        trace = trace.tb_next
+    return found
 
 
 def markdown_entry(text: object) -> str:
