@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from massage_evidence.cache import Cache
+from massage_evidence.cache import Cache, decode_entry, encode_entry
 from massage_evidence.cli import main
 from massage_evidence.loading import load
 
@@ -19,6 +21,17 @@ from .conftest import MINIMAL_BIB, VALID_CLAIMS, Project
 
 def entries(kind: str) -> list[Path]:
     return sorted((Path(os.environ["MASSAGE_EVIDENCE_CACHE_DIR"]) / kind).glob("*.json"))
+
+
+def read_entry(path: Path) -> dict[str, Any]:
+    entry = decode_entry(path.read_bytes())
+    assert entry is not None
+    return entry
+
+
+def rewrite_entry(path: Path, entry: dict[str, Any]) -> None:
+    """Store an edited entry as the cache would, so that it is trusted."""
+    path.write_text(encode_entry(entry))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -47,7 +60,7 @@ def test_second_run_reuses_the_findings(
     assert cold == (0, f"{WARNING}\n0 errors, 1 warning, 0 info\n")
     assert len(entries("findings")) == 1
     (entry,) = entries("findings")
-    stored = json.loads(entry.read_text())
+    stored = read_entry(entry)
     assert [f["code"] for f in stored["findings"]] == ["ME207"]
     assert run(capsys, "--select", "ME2") == cold
 
@@ -58,9 +71,9 @@ def test_cached_findings_are_what_is_printed(
     """A warm run reads the entry: an entry edited by hand shows (so it is truly used)."""
     run(capsys, "--select", "ME2")
     (entry,) = entries("findings")
-    stored = json.loads(entry.read_text())
+    stored = read_entry(entry)
     stored["findings"][0]["message"] = "read from the cache"
-    entry.write_text(json.dumps(stored))
+    rewrite_entry(entry, stored)
     assert run(capsys, "--select", "ME2")[1].startswith(
         "refs.bib:7:1: ME207 [warning] read from the cache\n"
     )
@@ -130,9 +143,31 @@ def test_corrupt_entry_is_ignored_and_rebuilt(
     """A damaged entry is never trusted: the run checks again and writes a good entry."""
     cold = run(capsys)
     for entry in entries("findings") + entries("bibliography"):
-        entry.write_text('{"format": 1, "hashes": {"x": ')
+        entry.write_text('{"format": 2, "check": "0"}\n{"hashes": {"x": ')
     assert run(capsys) == cold
-    assert all(json.loads(e.read_text())["format"] == 1 for e in entries("findings"))
+    assert all(decode_entry(e.read_bytes()) is not None for e in entries("findings"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: {**entry, "entries": []},  # valid JSON, wrong content
+        lambda entry: {**entry, "entries": [[*entry["entries"][0][:2], ["x"], 1, 1]]},
+        lambda entry: {**entry, "entries": [[None, *entry["entries"][0][1:]]]},
+    ],
+)
+def test_an_edited_bibliography_entry_is_not_trusted(
+    unused: Project, capsys: pytest.CaptureFixture[str], damage: Callable[[Any], Any]
+) -> None:
+    """An entry whose content no longer matches its hash is parsed again, not trusted."""
+    cold = run(capsys, "--no-cache")
+    run(capsys, "--select", "ME2")
+    for path in entries("findings"):
+        path.unlink()
+    (entry,) = entries("bibliography")
+    header, body = entry.read_text().split("\n", 1)
+    entry.write_text(header + "\n" + json.dumps(damage(json.loads(body))))
+    assert run(capsys) == cold
 
 
 def test_changed_claims_reuse_the_parsed_bibliography(valid: Project) -> None:
@@ -140,9 +175,9 @@ def test_changed_claims_reuse_the_parsed_bibliography(valid: Project) -> None:
     cache = Cache()
     load("claims.yaml", cache=cache)
     (entry,) = entries("bibliography")
-    stored = json.loads(entry.read_text())
+    stored = read_entry(entry)
     stored["entries"][0][2]["title"] = "parsed once"
-    entry.write_text(json.dumps(stored))
+    rewrite_entry(entry, stored)
     valid.write("claims.yaml", VALID_CLAIMS.replace("may reduce", "might reduce"))
     assert load("claims.yaml", cache=cache).references["smith2020"].fields["title"] == "parsed once"
 
@@ -161,7 +196,7 @@ def test_concurrent_runs_share_the_cache(unused: Project) -> None:
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = {process.communicate()[0] for process in runs}
     assert outputs == {f"{WARNING}\n0 errors, 1 warning, 0 info\n"}
-    assert all(json.loads(e.read_text())["format"] == 1 for e in entries("findings"))
+    assert all(decode_entry(e.read_bytes()) is not None for e in entries("findings"))
 
 
 def test_report_keeps_formatted_references_unless_told_not_to(valid: Project) -> None:

@@ -33,7 +33,7 @@ from .errors import OutputError
 from .findings import Finding, Location, Problem
 from .models import Reference
 
-_FORMAT = 1
+_FORMAT = 2
 _HASHED_BYTES = 256 * 2**20  # above any input limit a user is likely to set
 _KEPT_REFERENCES = 100_000  # formatted references kept per style beyond those of the last report
 _PACKAGE = Path(__file__).parent
@@ -170,17 +170,43 @@ class Cache:
 
     def _read(self, kind: str, key: str) -> dict[str, Any] | None:
         try:
-            entry = json.loads((self.directory / kind / f"{key}.json").read_bytes())
-        except (OSError, ValueError):
+            data = (self.directory / kind / f"{key}.json").read_bytes()
+        except OSError:
             return None
-        return entry if isinstance(entry, dict) and entry.get("format") == _FORMAT else None
+        return decode_entry(data)
 
     def _write(self, kind: str, key: str, entry: dict[str, Any]) -> None:
         """Store an entry; a cache that cannot be written is simply not used."""
         folder = self.directory / kind
         with contextlib.suppress(OSError, OutputError):
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / f"{key}.json", json.dumps({"format": _FORMAT, **entry}))
+            write_atomic(folder / f"{key}.json", encode_entry(entry))
+
+
+def encode_entry(entry: dict[str, Any]) -> str:
+    """An entry as stored: a line of JSON with the format and the hash of the entry's
+    JSON, then that JSON (ASCII, so on one line)."""
+    body = json.dumps(entry)
+    return json.dumps({"format": _FORMAT, "check": content_hash(body.encode())}) + "\n" + body
+
+
+def decode_entry(data: bytes) -> dict[str, Any] | None:
+    """The entry stored in `data`, or None unless it is whole and of this format.
+
+    Why: a damaged entry can still be valid JSON (cut at a comma, edited by hand); the
+    hash catches it before its findings or references are trusted.
+    """
+    header, _, body = data.partition(b"\n")
+    try:
+        head = json.loads(header)
+        if not isinstance(head, dict) or head.get("format") != _FORMAT:
+            return None
+        if head.get("check") != content_hash(body):
+            return None
+        entry = json.loads(body)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
 
 
 def _hash_file(path: Path) -> str | None:
