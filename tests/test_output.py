@@ -255,6 +255,31 @@ def test_every_command_refuses_to_write_over_an_input(
     assert {path.name: path.read_bytes() for path in valid.root.iterdir()} == before
 
 
+@pytest.mark.parametrize(
+    ("argv", "target", "named"),
+    [
+        (["validate", "claims.yaml"], "pyproject.toml", "{root}/pyproject.toml"),
+        (["report", "claims.yaml", "--format", "md", "--templates", "tp"], "tp/report.md.j2",
+         "tp/report.md.j2"),
+        (["export", "claims.yaml", "--to", "json"], "pyproject.toml", "{root}/pyproject.toml"),
+    ],
+)  # fmt: skip
+def test_never_over_a_settings_file(
+    valid: Project, capsys: pytest.CaptureFixture[str], argv: list[str], target: str, named: str
+) -> None:
+    """The pyproject.toml a run reads its settings from, and the templates it renders
+    with, are inputs too."""
+    valid.write("pyproject.toml", "[tool.massage-evidence]\nstrict = false\n")
+    valid.write("tp/report.md.j2", "# {{ title }}\n")
+    before = {path: path.read_bytes() for path in valid.root.rglob("*") if path.is_file()}
+    assert run(capsys, *argv, "-o", target)[::2] == (
+        2,
+        f"massage-evidence: error: cannot write {target!r}: it is an input of this run"
+        f" ({named.format(root=valid.root)!r}); choose another output file\n",
+    )
+    assert {path: path.read_bytes() for path in valid.root.rglob("*") if path.is_file()} == before
+
+
 @pytest.mark.parametrize("key", ["../escaped", "sub/escaped", "/tmp/escaped", "nul\\0key"])
 def test_annotate_writes_only_inside_its_folder(
     valid: Project, capsys: pytest.CaptureFixture[str], key: str

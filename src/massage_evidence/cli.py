@@ -28,6 +28,7 @@ PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
 FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 _INPUT_OPTIONS = "massage_evidence.input_options"
+_SETTINGS_FILES = "massage_evidence.settings_files"  # read by the run, so never an output
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
@@ -47,11 +48,29 @@ def cache_option(instead: str) -> Callable[[_Command], _Command]:
     return click.option("--no-cache", is_flag=True, help=f"{instead}.")
 
 
+def _templates_read(context: click.Context, _: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        _note_settings_files(context, *(path for path in value.rglob("*") if path.is_file()))
+    return value
+
+
 templates_option = click.option(
     "--templates",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
+    callback=_templates_read,
     help="Folder of templates that replace packaged ones by name.",
 )
+
+
+def _note_settings_files(context: click.Context, *paths: Path) -> None:
+    """Remember files the run reads besides the corpus (pyproject.toml, templates)."""
+    context.meta.setdefault(_SETTINGS_FILES, []).extend(str(path) for path in paths)
+
+
+def _inputs(corpus_inputs: Sequence[str]) -> tuple[str, ...]:
+    """Every file the run reads: `corpus_inputs` and the settings files noted."""
+    noted = click.get_current_context().meta.get(_SETTINGS_FILES, [])
+    return (*corpus_inputs, *noted)
 
 
 def input_options(command: _Command) -> _Command:
@@ -308,7 +327,7 @@ def annotate(
             )
     for name, target in targets.items():
         page = render_document(corpus, name, report_href=report_url, templates=templates)
-        write_atomic(target, page, inputs=corpus.input_paths)
+        write_atomic(target, page, inputs=_inputs(corpus.input_paths))
         click.echo(f"wrote {target}", err=True)
     return 0
 
@@ -469,6 +488,8 @@ def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
     from .config import find_config
 
     config = find_config(claims.parent if claims is not None else Path.cwd())
+    if config.source is not None:
+        _note_settings_files(click.get_current_context(), config.source)
     path = claims or config.claims or DEFAULT_CLAIMS
     if not path.exists():
         raise click.UsageError(f"claims file {str(path)!r} does not exist")
@@ -478,13 +499,14 @@ def _claims_and_config(claims: Path | None) -> tuple[Path, Config]:
 
 
 def _emit(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
-    """Print `text`, or write it atomically to `output`, never over one of `inputs`."""
+    """Print `text`, or write it atomically to `output`, never over one of `inputs` or
+    the settings files the run read."""
     if output is None:
         click.echo(text, nl=False)
         return
     from .atomic import write_atomic
 
-    write_atomic(output, text, inputs=inputs)
+    write_atomic(output, text, inputs=_inputs(inputs))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
