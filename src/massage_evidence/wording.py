@@ -77,11 +77,17 @@ _HEDGE_BEFORE = re.compile(r"\b(?:probably|likely) $", re.I)
 _HEDGED = re.compile(r"\b(?:may|might|could)( not)? (\w+)", re.I)
 
 
+_IRREGULAR = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+
+
 def _plain(match: re.Match[str]) -> str:
     """`may reduce` → `reduces`, `may not reduce` → `does not reduce`."""
     verb = match.group(2)
     if match.group(1):
         return f"does not {verb}"
+    irregular = _IRREGULAR.get(verb.lower())
+    if irregular is not None:
+        return irregular
     if verb.endswith(("s", "sh", "ch", "x", "z")):
         return verb + "es"
     if verb.endswith("y") and verb[-2:-1] not in "aeiou":
