@@ -300,3 +300,38 @@ def test_annotate_writes_only_inside_its_folder(
     assert listing(valid.root / "out") == []
     assert not (valid.root / "escaped.html").exists()
     assert not Path("/tmp/escaped.html").exists()
+
+
+def test_annotate_refuses_a_key_too_long_for_a_file_name(
+    valid: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second document whose key is too long for a file name: nothing is written, not
+    even the first document's page."""
+    key = "k" * 251  # 256 bytes with .html
+    text = (valid.root / "claims.yaml").read_text()
+    valid.write(
+        "claims.yaml",
+        text.replace("documents:\n", f"documents:\n  {key}:\n    path: article.txt\n"),
+    )
+    (valid.root / "out").mkdir()
+    assert run(capsys, "annotate", "claims.yaml", "-o", "out")[::2] == (
+        2,
+        f"massage-evidence: error: cannot annotate document '{'k' * 40}'…: its key is too"
+        " long for a file name (255 bytes at most); shorten it in the claims file\n",
+    )
+    assert listing(valid.root / "out") == []
+
+
+def test_a_current_folder_that_no_longer_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from a deleted folder: one line, exit 2."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert run(capsys, "validate") == (
+        2,
+        "",
+        "massage-evidence: error: the current folder no longer exists; cd to one\n",
+    )

@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so that `--version` and `validate
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ PROG = "massage-evidence"
 DEFAULT_CLAIMS = Path("data/claims.yaml")
 FINDING_FORMATS = ("text", "json", "github", "sarif", "junit")
 _INPUT_OPTIONS = "massage_evidence.input_options"
+_LONGEST_NAME = 255  # bytes in a file name on Linux, macOS and Windows file systems
 _SETTINGS_FILES = "massage_evidence.settings_files"  # read by the run, so never an output
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
@@ -325,8 +327,17 @@ def annotate(
                 f"cannot annotate document {name!r}: its key is not a file name;"
                 " rename it in the claims file"
             )
-    for name, target in targets.items():
-        page = render_document(corpus, name, report_href=report_url, templates=templates)
+        if len(os.fsencode(target.name)) > _LONGEST_NAME:
+            raise OutputError(
+                f"cannot annotate document {name[:40]!r}…: its key is too long for a file"
+                f" name ({_LONGEST_NAME} bytes at most); shorten it in the claims file"
+            )
+    # Every page is rendered before any is written: a template error leaves nothing.
+    pages = {
+        target: render_document(corpus, name, report_href=report_url, templates=templates)
+        for name, target in targets.items()
+    }
+    for target, page in pages.items():
         write_atomic(target, page, inputs=_inputs(corpus.input_paths))
         click.echo(f"wrote {target}", err=True)
     return 0
@@ -514,6 +525,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._gc import paused_gc
     from .errors import MassageEvidenceError
 
+    try:
+        Path.cwd()  # paths in findings are relative to it
+    except FileNotFoundError:
+        click.echo(f"{PROG}: error: the current folder no longer exists; cd to one", err=True)
+        return 2
     try:
         with paused_gc():  # a command builds one corpus and exits: no cycles worth collecting
             status = cli.main(

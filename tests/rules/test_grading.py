@@ -201,8 +201,7 @@ def test_wording_level(statement: str, level: Certainty) -> None:
         (
             "Massage may be safe, may have few harms, may do good and may go far.",
             Certainty.VERY_LOW,
-            "It is very uncertain whether massage is safe, has few harms, does good and goes"
-            " far.",
+            "It is very uncertain whether massage is safe, has few harms, does good and goes far.",
         ),
         ("Massage probably reduces pain.", Certainty.LOW, "Massage may reduce pain."),
         ("Massage likely does not ease pain.", Certainty.LOW, "Massage may not ease pain."),
