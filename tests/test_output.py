@@ -311,7 +311,7 @@ def test_annotate_refuses_a_key_too_long_for_a_file_name(
     text = (valid.root / "claims.yaml").read_text()
     valid.write(
         "claims.yaml",
-        text.replace("documents:\n", f"documents:\n  {key}:\n    path: article.txt\n"),
+        text.replace("studies:\n", f"  {key}:\n    path: article.txt\nstudies:\n"),
     )
     (valid.root / "out").mkdir()
     assert run(capsys, "annotate", "claims.yaml", "-o", "out")[::2] == (
