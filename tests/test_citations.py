@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from massage_evidence import ConfigError, Reference, citations, load
 from massage_evidence import cache as cache_module
 from massage_evidence._bibtex import parse_bibtex
 from massage_evidence._gc import frozen, paused_gc
-from massage_evidence.cache import Cache
+from massage_evidence.cache import Cache, decode_entry, encode_entry
 from massage_evidence.citations import FormattedEntry, format_bibliography
 
 from .conftest import REPO, SHARED
@@ -215,12 +214,13 @@ def test_a_cached_reference_is_not_formatted_again(tmp_path: Path) -> None:
     references = _references(ODD_ENTRIES)
     format_bibliography(references, "apa", cache=cache)
     (table,) = (tmp_path / "references").glob("*.json")
-    stored = json.loads(table.read_text())
+    stored = decode_entry(table.read_bytes())
+    assert stored is not None
     for entry in stored["entries"].values():
         if entry["text"].startswith("Upper"):
             entry["text"] = "stored text"
             entry["sort"][0] = "000"
-    table.write_text(json.dumps(stored))
+    table.write_text(encode_entry(stored))
     warm = format_bibliography(references, "apa", cache=cache)
     assert next(iter(warm)) == "Case"
     assert warm["Case"].text == "stored text"
@@ -249,9 +249,10 @@ def test_a_damaged_cache_entry_is_ignored(damage: object, tmp_path: Path) -> Non
     expected = _formatted(format_bibliography(references, "apa"))
     format_bibliography(references, "apa", cache=cache)
     (table,) = (tmp_path / "references").glob("*.json")
-    stored = json.loads(table.read_text())
+    stored = decode_entry(table.read_bytes())
+    assert stored is not None
     stored["entries"] = dict.fromkeys(stored["entries"], damage)
-    table.write_text(json.dumps(stored))
+    table.write_text(encode_entry(stored))  # stored whole: the shape is what is checked
     assert _formatted(format_bibliography(references, "apa", cache=cache)) == expected
     assert _formatted(format_bibliography(references, "apa", cache=cache)) == expected
 
