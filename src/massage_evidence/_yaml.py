@@ -413,19 +413,13 @@ def _in_file(text: str, problem: tuple[str, Problem]) -> tuple[str, Problem]:
     return code, dataclasses.replace(found, location=FileLines(text).place(found.location))
 
 
-# What YAML does not allow in a stream (PyYAML's Reader.NON_PRINTABLE).
-_UNACCEPTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-
-
 def _unacceptable(text: str, error: yaml.reader.ReaderError, path: str) -> tuple[str, Problem]:
     """The first character YAML does not allow, at its line and column.
 
     Why: libyaml reports it at a byte offset, PyYAML at a character offset, neither at a
     line; the character is found again in the text instead.
     """
-    match = _UNACCEPTABLE.search(text)
+    match = yaml.reader.Reader.NON_PRINTABLE.search(text)  # what YAML allows in a stream
     if match is None:
         return "ME101", Problem(str(error), Location(path))
     code = ord(match.group())
