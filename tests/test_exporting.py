@@ -293,6 +293,32 @@ def test_web_annotation_selectors_hold_the_documents_text(
     assert selector["suffix"] == text[end : end + 32]
 
 
+@pytest.mark.parametrize(
+    ("text", "exact", "passage"),
+    [
+        ("Cafe\u0301 study: grade Q\u0307 rose.", "Q", "Q\u0307"),  # text not NFC
+        ("Grade x\u0304 rose.", "Grade x", "Grade x\u0304"),  # text NFC, mark after x
+        ("It eases back pain\r\nfor most.", "eases back pain\n", "eases back pain\r\n"),
+        ("It calms stress  \n  now.", "It calms stress ", "It calms stress  \n  "),
+    ],
+)
+def test_a_passage_ends_with_whole_characters_and_whole_whitespace(
+    text: str, exact: str, passage: str
+) -> None:
+    """A quote that stops before a combining mark takes the mark, one that ends in
+    whitespace takes the whole run (a CR LF is never split)."""
+    claims = CLAIMS_ONE_ANCHOR.replace("EXACT", json.dumps(exact, ensure_ascii=False))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "claims.yaml").write_text(claims, encoding="utf-8")
+        (root / "refs.bib").write_text(MINIMAL_BIB, encoding="utf-8")
+        (root / "doc.txt").write_text(text, encoding="utf-8", newline="")
+        [annotation] = json.loads(export_web_annotation(load(root / "claims.yaml")))
+    selector, position = annotation["target"]["selector"]
+    assert text[position["start"] : position["end"]] == selector["exact"] == passage
+    assert selector["suffix"] == text[position["end"] :]
+
+
 CLAIMS_ONE_ANCHOR = """\
 version: 1
 title: One anchor

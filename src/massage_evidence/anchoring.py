@@ -53,11 +53,19 @@ class NormalisedText:
         return before_nfc if self.composed is None else self.composed[before_nfc]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original [start, end) of the normalised span [start, end)."""
+        """Original [start, end) of the normalised span [start, end): whole runs of
+        whitespace and whole characters with their combining marks."""
         if end <= start:
             return self.original(start), self.original(start)
+        while end < len(self.text) and _joins_previous(self.text[end]):  # "x" of "x̄": all
+            end += 1
+        if self.text[end - 1] == " ":  # a run of whitespace, collapsed: up to what follows it
+            return self.original(start), self.original(end)
         last = self._before_nfc(end - 1)
-        return self.original(start), last + 1 if self.composed is None else self.composed[last + 1]
+        if self.composed is None:
+            return self.original(start), last + 1
+        # The end of the cluster `last` composed from: where the next cluster starts.
+        return self.original(start), self.composed[bisect_right(self.composed, self.composed[last])]
 
     def _before_nfc(self, index: int) -> int:
         at = bisect_right(self.breaks, index) - 1
