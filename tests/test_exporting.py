@@ -279,13 +279,7 @@ def test_web_annotation_selectors_hold_the_documents_text(
     code points around it."""
     text = before + quote + after
     exact = " ".join(quote.split())
-    claims = CLAIMS_ONE_ANCHOR.replace("EXACT", json.dumps(exact, ensure_ascii=False))
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        (root / "claims.yaml").write_text(claims, encoding="utf-8")
-        (root / "refs.bib").write_text(MINIMAL_BIB, encoding="utf-8")
-        (root / "doc.txt").write_text(text, encoding="utf-8", newline="")
-        [annotation] = json.loads(export_web_annotation(load(root / "claims.yaml")))
+    annotation = _annotation_of_one_anchor(text, exact)
     selector, position = annotation["target"]["selector"]
     start, end = position["start"], position["end"]
     assert text[start:end] == selector["exact"] == quote
@@ -307,6 +301,14 @@ def test_a_passage_ends_with_whole_characters_and_whole_whitespace(
 ) -> None:
     """A quote that stops before a combining mark takes the mark, one that ends in
     whitespace takes the whole run (a CR LF is never split)."""
+    annotation = _annotation_of_one_anchor(text, exact)
+    selector, position = annotation["target"]["selector"]
+    assert text[position["start"] : position["end"]] == selector["exact"] == passage
+    assert selector["suffix"] == text[position["end"] :]
+
+
+def _annotation_of_one_anchor(text: str, exact: str) -> Any:
+    """The Web Annotation of one anchor quoting `exact` from a document holding `text`."""
     claims = CLAIMS_ONE_ANCHOR.replace("EXACT", json.dumps(exact, ensure_ascii=False))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -314,9 +316,7 @@ def test_a_passage_ends_with_whole_characters_and_whole_whitespace(
         (root / "refs.bib").write_text(MINIMAL_BIB, encoding="utf-8")
         (root / "doc.txt").write_text(text, encoding="utf-8", newline="")
         [annotation] = json.loads(export_web_annotation(load(root / "claims.yaml")))
-    selector, position = annotation["target"]["selector"]
-    assert text[position["start"] : position["end"]] == selector["exact"] == passage
-    assert selector["suffix"] == text[position["end"] :]
+    return annotation
 
 
 CLAIMS_ONE_ANCHOR = """\
