@@ -434,6 +434,28 @@ def test_bibtex_string_macros_resolve_in_recovered_entries(minimal: Project) -> 
     assert load("claims.yaml").references["smith2020"].fields["journal"] == "Journal of Tests"
 
 
+def test_bibtex_concatenation(minimal: Project) -> None:
+    """Values joined with `#` are joined, macros expanded, in entries and in @string
+    definitions; `#` inside braces or quotes is text, an undefined macro stays as written."""
+    minimal.write(
+        "refs.bib",
+        '@string{jbmt = "Journal of Bodywork"}\n@string{full = jbmt # { and Movement}}\n'
+        + MINIMAL_BIB.replace(
+            "journal = {Journal},",
+            'journal = jbmt # " and Movement Therapies", note = full # " Therapies",'
+            ' series = "C# notes", month = jan # "~15",',
+        ).replace("{A trial}", "{C# and F#}"),
+    )
+    fields = load("claims.yaml").references["smith2020"].fields
+    assert {name: fields[name] for name in ("journal", "note", "series", "month", "title")} == {
+        "journal": "Journal of Bodywork and Movement Therapies",
+        "note": "Journal of Bodywork and Movement Therapies",
+        "series": "C# notes",
+        "month": "jan~15",
+        "title": "C# and F#",
+    }
+
+
 def test_file_size_limit(minimal: Project) -> None:
     """A file over the size limit is refused with ME106 before it is read."""
     findings = check("claims.yaml", limits=Limits(max_file_bytes=100))

@@ -13,6 +13,7 @@ import re
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
 from bibtexparser.middlewares import default_parse_stack
+from bibtexparser.middlewares.middleware import LibraryMiddleware, Middleware
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -46,7 +47,7 @@ def line_feeds(text: str) -> str:
 def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str, Problem]]]:
     """Every entry of a BibTeX text (its line ends made `line_feeds`) in file order, and
     the problems found (ME104)."""
-    library = parse_string(text)
+    library = parse_string(text, parse_stack=_parse_stack())
     lines = text.split("\n")
     strings = _unique_strings(library.strings)
     references: list[Reference] = []
@@ -93,10 +94,71 @@ def _recover(entry: Entry, strings: list[String]) -> Entry:
     """Run the default parse stack on an entry that the parser set aside unprocessed."""
     library = Library()
     library.add([*strings, entry], fail_on_duplicate_key=False)
-    for middleware in default_parse_stack():
+    for middleware in _parse_stack():
         library = middleware.transform(library)
     recovered: Entry = library.entries[0]
     return recovered
+
+
+def _parse_stack() -> list[Middleware]:
+    return [_Concatenate(), *default_parse_stack()]
+
+
+class _Concatenate(LibraryMiddleware):
+    """Join the parts of a value written with `#` (`jbmt # " and Movement Therapies"`),
+    each macro replaced by its @string value, as BibTeX does.
+
+    Why: bibtexparser 2 resolves a value that is one macro only; a concatenation stayed
+    as its source text, `#` and quotes included, in reports and exports.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "massage_evidence.concatenate"
+
+    def transform(self, library: Library) -> Library:
+        strings: dict[str, str] = {}
+        for string in library.strings:
+            parts = _concatenated(string.value)
+            if parts is not None:
+                string.value = "{" + "".join(_part(p, strings) for p in parts) + "}"
+            strings[string.key.lower()] = _part(string.value, strings)
+        for entry in library.entries:
+            for field in entry.fields:
+                parts = _concatenated(field.value) if isinstance(field.value, str) else None
+                if parts is not None:
+                    field.value = "{" + "".join(_part(p, strings) for p in parts) + "}"
+        return library
+
+
+def _concatenated(value: str) -> list[str] | None:
+    """The parts of a value joined with `#` outside braces and quotes, or None."""
+    if "#" not in value:
+        return None
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:index].strip())
+            start = index + 1
+    return [*parts, value[start:].strip()] if parts else None
+
+
+def _part(part: str, strings: dict[str, str]) -> str:
+    """The text of one part: a braced or quoted literal, a number, or a macro (its
+    @string value; an undefined one, such as `jan`, stays as written)."""
+    if len(part) >= 2 and (part[0], part[-1]) in {("{", "}"), ('"', '"')}:
+        return part[1:-1]
+    return strings.get(part.lower(), part)
 
 
 def _reference(entry: Entry, path: str, lines: list[str]) -> tuple[Reference, list[Problem]]:
