@@ -208,3 +208,24 @@ def test_report_keeps_formatted_references_unless_told_not_to(valid: Project) ->
     assert main(["report", "claims.yaml", "-o", "again.html"]) == 0
     cold = Path("cold.html").read_text()
     assert Path("warm.html").read_text() == cold == Path("again.html").read_text()
+
+
+def test_a_moved_repository_root_is_another_corpus(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`git init` above the claims folder lets it read a document beside it (ME107 goes),
+    and removing `.git` brings ME107 back: the findings are not those of the old root."""
+    project.write("data/claims.yaml", VALID_CLAIMS.replace("path: article.txt", "path: ../a.txt"))
+    project.write("data/refs.bib", MINIMAL_BIB)
+    project.write("a.txt", "Regular massage eases back pain for many people.\n")
+    argv = ["validate", "data/claims.yaml", "--select", "ME107"]
+    outside = (
+        "data/claims.yaml:5:11: ME107 [error] '../a.txt' leads outside the repository root"
+        f" {str(project.root / 'data')!r} and is not read; move it inside, or allow it with"
+        " --allow-outside-root\n1 error, 0 warnings, 0 info\n"
+    )
+    assert (main(argv), capsys.readouterr().out) == (1, outside)
+    (project.root / ".git").mkdir()
+    assert (main(argv), capsys.readouterr().out) == (0, "no problems found\n")
+    (project.root / ".git").rmdir()
+    assert (main(argv), capsys.readouterr().out) == (1, outside)

@@ -13,7 +13,7 @@ from .cache import Cache
 from .errors import ConfigError, LoadError
 from .findings import Finding, did_you_mean, sort_findings
 from .limits import DEFAULT_LIMITS, Limits
-from .loading import load_read, read_claims
+from .loading import load_read, read_claims, repository_root
 from .models import Corpus
 from .rules import Rule, all_rules, get_rule
 
@@ -124,8 +124,10 @@ def check_with_inputs(
     text = read_claims(path, limits)
     claims = text if isinstance(text, str) else None  # the key of the findings cache
     # Findings name files as given and the inputs are found from the claims file's folder:
-    # a copy of a corpus elsewhere is another corpus.
-    where = [os.fspath(claims_path), str(Path.cwd())]
+    # a copy of a corpus elsewhere is another corpus, and so is one whose repository root
+    # (which ME107 keeps reads inside) moved, as `git init` moves it.
+    root = None if allow_outside_root else str(repository_root(path))
+    where = [os.fspath(claims_path), str(Path.cwd()), root]
     codes = [rule.code for rule in chosen.rules()]
     options = json.dumps([codes, asdict(limits), allow_outside_root, where])
     if cache is not None and claims is not None:
