@@ -214,7 +214,8 @@ class Corpus(_Model):
     )
     categories: Mapping[Kebab, Text] = Field(
         default_factory=lambda: dict(DEFAULT_CATEGORIES),
-        description="Category keys and their titles; defaults to the five of the bundled corpus.",
+        description="Category keys and their titles; defaults to pain, circulation,"
+        " posture, stress and mobility.",
     )
     documents: Mapping[str, Document] = Field(
         default_factory=dict, description="The texts whose claims are annotated, by key."

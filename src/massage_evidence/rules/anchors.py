@@ -88,11 +88,11 @@ def anchor_ambiguous(corpus: Corpus) -> Iterator[Problem]:
     add a `prefix` or `suffix` (text right before or after the quote) to pick one.
 
     Example:
-        exact: back massage
+        exact: Back Massage    # in a title and in a heading
 
     Fix:
-        exact: back massage
-        prefix: "Studies show "
+        exact: Back Massage
+        prefix: "Who Should Try "
     """
     for found in anchor_index(corpus).anchors:
         count = len(found.match.spans)
@@ -129,10 +129,10 @@ def unannotated_claim(corpus: Corpus) -> Iterator[Problem]:
         anchors:
           - document: wellness
             exact: Massage rollers help loosen muscles and boost blood flow
-        # or, when the sentence claims nothing:
+        # or, for a sentence that claims nothing ("lower" is an adjective here):
         documents:
           wellness:
-            not_claims: ["Quick Self-Massage Tips at Home"]
+            not_claims: ["Foam roll gently along upper and lower back."]
     """
     index = anchor_index(corpus)
     for name, document in corpus.documents.items():

@@ -113,9 +113,12 @@ def missing_bibtex_field(corpus: Corpus) -> Iterator[Problem]:
     """A bibliography entry lacks a field its type requires.
 
     Why: a reference that cannot be found from its citation is no reference. Required
-    fields follow BibTeX (author or editor, title, year, journal for @article, …), with
-    the biblatex equivalents (`date`, `journaltitle`) accepted; types not listed need a
-    title.
+    fields are those of BibTeX's standard styles (an @article needs author, title,
+    journal and year; a @book author or editor, title, publisher and year), a little
+    stricter where a reader could not find the work otherwise: a @misc needs a title and
+    someone or somewhere behind it (author, editor, organization, howpublished or url),
+    an @online a title and url, and any other type a title. The biblatex equivalents
+    (`date`, `journaltitle`) are accepted.
 
     Example:
         @article{smith2020,
@@ -264,6 +267,7 @@ def unappraised_study(corpus: Corpus) -> Iterator[Problem]:
     Example:
         evidence:
           - ref: cherkin2011comparison    # not under studies:
+            stance: supports
 
     Fix:
         studies:
