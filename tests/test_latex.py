@@ -36,6 +36,10 @@ from massage_evidence.latex import _decoded, _is_plain, _tidy, to_literal, to_te
             "\N{GREEK SMALL LETTER ALPHA}-helix and \N{GREEK SMALL LETTER BETA} cells",
         ),
         (r"$x^2 + y_i$", "x^2 + y_i"),
+        (
+            r"\S~5 and \P{} 2, \copyright{} 2020 \pounds{}3 \dag\ddag",
+            "§\N{NO-BREAK SPACE}5 and ¶ 2, © 2020 £3 †‡",
+        ),
         (r"\emph{in vivo} and \textit{E. coli}", "in vivo and E. coli"),
         (r"{\em in vitro} {\bf study}", "in vitro study"),
         ("pain fell by 50% in a week", "pain fell by 50% in a week"),

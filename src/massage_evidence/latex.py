@@ -27,6 +27,8 @@ _LOGOS = {
     "MF": "METAFONT",
     "MP": "METAPOST",
 }
+# LaTeX's own symbol commands that pylatexenc does not know.
+_SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "ddag": "‡", "pounds": "£"}
 # Macros that change the font or guide TeX, and print nothing themselves.
 _SILENT = (
     "-", "/", "relax", "protect", "noopsort",
@@ -98,12 +100,15 @@ def _walker_context() -> macrospec.LatexContextDb:
 
 @functools.cache
 def _converter() -> latex2text.LatexNodes2Text:
-    """How to render: pylatexenc's text for the macros it knows, `_SILENT` ones dropped,
-    a literal `&` kept, and the others through `_unknown_macro`."""
+    """How to render: pylatexenc's text for the macros it knows and `_SYMBOLS`, `_SILENT`
+    ones dropped, a literal `&` kept, and the others through `_unknown_macro`."""
     context = latex2text.get_default_latex_context_db()
     silent = [latex2text.MacroTextSpec(name, discard=True) for name in _SILENT]
+    symbols = [latex2text.MacroTextSpec(name, text) for name, text in _SYMBOLS.items()]
     ampersand = latex2text.SpecialsTextSpec("&", "&")
-    context.add_context_category("bibtex", macros=silent, specials=[ampersand], prepend=True)
+    context.add_context_category(
+        "bibtex", macros=[*silent, *symbols], specials=[ampersand], prepend=True
+    )
     context.set_unknown_macro_spec(latex2text.MacroTextSpec("", _unknown_macro))
     return latex2text.LatexNodes2Text(latex_context=context, math_mode="text")
 
