@@ -335,3 +335,15 @@ def test_a_current_folder_that_no_longer_exists(
         "",
         "massage-evidence: error: the current folder no longer exists; cd to one\n",
     )
+
+
+def test_version_from_a_folder_that_no_longer_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command that needs no folder still runs."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    status, out, _ = run(capsys, "--version")
+    assert (status, out.startswith("massage-evidence, version ")) == (0, True)

@@ -526,11 +526,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .errors import MassageEvidenceError
 
     try:
-        Path.cwd()  # paths in findings are relative to it
-    except FileNotFoundError:
-        click.echo(f"{PROG}: error: the current folder no longer exists; cd to one", err=True)
-        return 2
-    try:
         with paused_gc():  # a command builds one corpus and exits: no cycles worth collecting
             status = cli.main(
                 list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False
@@ -548,6 +543,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"{PROG}: aborted", err=True)
         return 2
     except Exception:  # a bug: say so, keep the traceback for the report, exit 2 not 1
+        try:
+            Path.cwd()  # paths in findings are relative to it
+        except FileNotFoundError:
+            click.echo(f"{PROG}: error: the current folder no longer exists; cd to one", err=True)
+            return 2
         click.echo(f"{PROG}: internal error, please report it with this output:", err=True)
         traceback.print_exc()
         return 2

@@ -84,7 +84,7 @@ def _plain(match: re.Match[str]) -> str:
     """`may reduce` → `reduces`, `may not reduce` → `does not reduce`."""
     verb = match.group(2)
     if match.group(1):
-        return f"does not {verb}"
+        return "is not" if verb.lower() == "be" else f"does not {verb}"
     irregular = _IRREGULAR.get(verb.lower())
     if irregular is not None:
         return irregular

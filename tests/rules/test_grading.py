@@ -199,9 +199,11 @@ def test_wording_level(statement: str, level: Certainty) -> None:
             "It is very uncertain whether massage flushes and fixes.",
         ),
         (
-            "Massage may be safe, may have few harms, may do good and may go far.",
+            "Massage may be safe, may have few harms, may do good, may go far and may not be"
+            " costly.",
             Certainty.VERY_LOW,
-            "It is very uncertain whether massage is safe, has few harms, does good and goes far.",
+            "It is very uncertain whether massage is safe, has few harms, does good, goes far"
+            " and is not costly.",
         ),
         ("Massage probably reduces pain.", Certainty.LOW, "Massage may reduce pain."),
         ("Massage likely does not ease pain.", Certainty.LOW, "Massage may not ease pain."),
