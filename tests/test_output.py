@@ -322,28 +322,22 @@ def test_annotate_refuses_a_key_too_long_for_a_file_name(
     assert listing(valid.root / "out") == []
 
 
-def test_a_current_folder_that_no_longer_exists(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Run from a deleted folder: one line, exit 2."""
+@pytest.fixture
+def deleted_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The working folder, deleted."""
     gone = tmp_path / "gone"
     gone.mkdir()
     monkeypatch.chdir(gone)
     gone.rmdir()
+
+
+@pytest.mark.usefixtures("deleted_cwd")
+def test_a_current_folder_that_no_longer_exists(capsys: pytest.CaptureFixture[str]) -> None:
+    """Run from a deleted folder: one line, exit 2; a command that needs no folder runs."""
     assert run(capsys, "validate") == (
         2,
         "",
         "massage-evidence: error: the current folder no longer exists; cd to one\n",
     )
-
-
-def test_version_from_a_folder_that_no_longer_exists(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A command that needs no folder still runs."""
-    gone = tmp_path / "gone"
-    gone.mkdir()
-    monkeypatch.chdir(gone)
-    gone.rmdir()
     status, out, _ = run(capsys, "--version")
     assert (status, out.startswith("massage-evidence, version ")) == (0, True)
