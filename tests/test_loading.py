@@ -443,16 +443,18 @@ def test_bibtex_concatenation(minimal: Project) -> None:
         + MINIMAL_BIB.replace(
             "journal = {Journal},",
             'journal = jbmt # " and Movement Therapies", note = full # " Therapies",'
-            ' series = "C# notes", month = jan # "~15",',
+            ' series = "C# notes", month = jan # "~15", address = "Sch\\"on" # " # 2",',
         ).replace("{A trial}", "{C# and F#}"),
     )
     fields = load("claims.yaml").references["smith2020"].fields
-    assert {name: fields[name] for name in ("journal", "note", "series", "month", "title")} == {
+    names = ("journal", "note", "series", "month", "title", "address")
+    assert {name: fields[name] for name in names} == {
         "journal": "Journal of Bodywork and Movement Therapies",
         "note": "Journal of Bodywork and Movement Therapies",
         "series": "C# notes",
         "month": "jan~15",
         "title": "C# and F#",
+        "address": 'Sch\\"on # 2',
     }
 
 

@@ -145,7 +145,7 @@ def _concatenated(value: str) -> list[str] | None:
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0:
+        elif char == '"' and depth == 0 and value[index - 1 : index] != "\\":  # not \"
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
             parts.append(value[start:index].strip())
