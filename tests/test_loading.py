@@ -510,7 +510,16 @@ def test_lines_are_the_files_after_a_unicode_line_separator(minimal: Project, od
             "stance: supports", "stance: support"
         ),
     )
-    assert [row[:4] for row in minimal.rows()] == [("ME102", "claims.yaml", 9, 17)]
+    assert minimal.rows() == [
+        (
+            "ME102",
+            "claims.yaml",
+            9,
+            17,
+            "claims[0].evidence[0].stance: 'support' is not one of 'supports', 'refutes',"
+            " 'mixed', 'insufficient'; did you mean 'supports'?",
+        )
+    ]
 
 
 def test_a_repeated_key_after_a_unicode_line_separator(minimal: Project) -> None:

@@ -151,9 +151,14 @@ class Locator:
         A mapping entry is located at its value when that is a scalar, else at its key;
         `key=True` always gives the key (for unknown keys).
         """
+        return self.lines.place(self._locate(parts, key))
+
+    @property
+    def lines(self) -> FileLines:
+        """The file's own lines, made once for every location of this text."""
         if self._lines is None:
             self._lines = FileLines(self._text)
-        return self._lines.place(self._locate(parts, key))
+        return self._lines
 
     def _locate(self, parts: tuple[str | int, ...], key: bool) -> Location:
         outline = self._outline
@@ -377,7 +382,7 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     try:
         read = _read(text, limits, path)
         if isinstance(read, tuple):
-            return ParsedYaml(None, unread, [_in_file(text, read)])
+            return ParsedYaml(None, unread, [_in_file(unread.lines, read)])
         if read is None:
             read = _read_whole(text, path)
     except yaml.reader.ReaderError as error:
@@ -385,12 +390,12 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     except yaml.MarkedYAMLError as error:
         problem = _too_deep_for_libyaml(text, error, limits, path)
         problem = problem or _syntax_problem(error, text, path)
-        return ParsedYaml(None, unread, [_in_file(text, problem)])
+        return ParsedYaml(None, unread, [_in_file(unread.lines, problem)])
     except yaml.YAMLError as error:  # errors without a mark, e.g. a bad stream
         return ParsedYaml(None, unread, [("ME101", Problem(str(error), Location(path)))])
     problems = []
     if read.duplicates:
-        lines = FileLines(text)
+        lines = read.locator.lines
         problems = [
             (
                 "ME103",
@@ -405,12 +410,10 @@ def parse_yaml(text: str, path: str, limits: Limits) -> ParsedYaml:
     return ParsedYaml(read.data, read.locator, problems)
 
 
-def _in_file(text: str, problem: tuple[str, Problem]) -> tuple[str, Problem]:
+def _in_file(lines: FileLines, problem: tuple[str, Problem]) -> tuple[str, Problem]:
     """`problem`, located by PyYAML, at the file's line and column (see `FileLines`)."""
     code, found = problem
-    if found.location.line is None:
-        return problem
-    return code, dataclasses.replace(found, location=FileLines(text).place(found.location))
+    return code, dataclasses.replace(found, location=lines.place(found.location))
 
 
 def _unacceptable(text: str, error: yaml.reader.ReaderError, path: str) -> tuple[str, Problem]:
