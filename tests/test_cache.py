@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from massage_evidence.cache import Cache, decode_entry, encode_entry
+from massage_evidence.cache import Cache, content_hash, decode_entry, encode_entry
 from massage_evidence.cli import main
 from massage_evidence.loading import load
 
@@ -146,6 +146,15 @@ def test_corrupt_entry_is_ignored_and_rebuilt(
         entry.write_text('{"format": 2, "check": "0"}\n{"hashes": {"x": ')
     assert run(capsys) == cold
     assert all(decode_entry(e.read_bytes()) is not None for e in entries("findings"))
+
+
+def test_deeply_nested_entry_is_ignored() -> None:
+    """Brackets nested past the interpreter's recursion limit are a damaged entry, not a crash,
+    in the header or in a body whose hash matches."""
+    nested = b"[" * 100_000 + b"]" * 100_000
+    assert decode_entry(nested + b"\n{}") is None
+    header = json.dumps({"format": 2, "check": content_hash(nested)}).encode()
+    assert decode_entry(header + b"\n" + nested) is None
 
 
 @pytest.mark.parametrize(

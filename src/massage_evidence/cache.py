@@ -204,7 +204,7 @@ def decode_entry(data: bytes) -> dict[str, Any] | None:
         if head.get("check") != content_hash(body):
             return None
         entry = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested too deep
         return None
     return entry if isinstance(entry, dict) else None
 
