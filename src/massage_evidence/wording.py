@@ -57,7 +57,10 @@ def suggest(statement: str, certainty: Certainty) -> str | None:
     """The statement reworded for `certainty` (below high: wording is only ever toned
     down), when its main verb can be found."""
     if certainty is Certainty.VERY_LOW:
-        body = _HEDGED.sub(_plain, statement.strip().rstrip("."))
+        body = statement.strip().rstrip(".")
+        hedged = _HEDGED.search(body)
+        plural = hedged is not None and _plural(body[: hedged.start()])
+        body = _HEDGED.sub(lambda match: _plain(match, plural=plural), body)
         body = re.sub(r"\b(?:probably|likely) ", "", body)
         return f"It is very uncertain whether {body[:1].lower()}{body[1:]}."
     match = _VERB.search(statement)
@@ -65,7 +68,10 @@ def suggest(statement: str, certainty: Certainty) -> str | None:
         return None
     if match.group("negation"):
         base = match.group("base")
-        phrase = f"may not {base}" if certainty is Certainty.LOW else f"probably does not {base}"
+        auxiliary = "do" if match.group("negation").lower() in ("do not", "don't") else "does"
+        phrase = (
+            f"may not {base}" if certainty is Certainty.LOW else f"probably {auxiliary} not {base}"
+        )
     else:
         verb = match.group("verb")
         phrase = f"may {_base_form(verb)}" if certainty is Certainty.LOW else f"probably {verb}"
@@ -79,12 +85,41 @@ _HEDGED = re.compile(r"\b(?:may|might|could)( not)? (\w+)", re.I)
 
 _IRREGULAR = {"be": "is", "have": "has", "do": "does", "go": "goes"}
 
+# Words after a subject's head: "massage for athletes" is singular, "massages of the back" plural.
+_AFTER_HEAD = frozenset(
+    {"of", "for", "in", "on", "with", "among", "to", "from", "at", "by", "after", "during"}
+    | {"before", "that", "which", "who", "like"}
+)
+_PLURAL_PRONOUNS = frozenset({"they", "we", "you"})
 
-def _plain(match: re.Match[str]) -> str:
-    """`may reduce` → `reduces`, `may not reduce` → `does not reduce`."""
+
+def _plural(subject: str) -> bool:
+    """Whether `subject`, the words before the verb, is plural: its head word (the last
+    before any preposition) is they, we or you, or ends in s but not in ss, us or is."""
+    words = re.findall(r"[\w'-]+", subject.lower())
+    for position, word in enumerate(words):
+        if word in _AFTER_HEAD:
+            words = words[:position]
+            break
+    if not words:
+        return False
+    head = words[-1]
+    return head in _PLURAL_PRONOUNS or (
+        head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    )
+
+
+def _plain(match: re.Match[str], *, plural: bool) -> str:
+    """`may reduce` → `reduces`, `may not reduce` → `does not reduce`; for a plural
+    subject `reduce` and `do not reduce`."""
     verb = match.group(2)
+    be = verb.lower() == "be"
     if match.group(1):
-        return "is not" if verb.lower() == "be" else f"does not {verb}"
+        if be:
+            return "are not" if plural else "is not"
+        return f"{'do' if plural else 'does'} not {verb}"
+    if plural:
+        return "are" if be else verb
     irregular = _IRREGULAR.get(verb.lower())
     if irregular is not None:
         return irregular

@@ -205,6 +205,31 @@ def test_wording_level(statement: str, level: Certainty) -> None:
             "It is very uncertain whether massage is safe, has few harms, does good, goes far"
             " and is not costly.",
         ),
+        (
+            "Massages may be safe, may not be costly and may ease pain.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether massages are safe, are not costly and ease pain.",
+        ),
+        (
+            "They may not help.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether they do not help.",
+        ),
+        (
+            "Massage for athletes may be safe.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether massage for athletes is safe.",
+        ),
+        (
+            "Stress relief may help.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether stress relief helps.",
+        ),
+        (
+            "Back rubs don't ease pain.",
+            Certainty.MODERATE,
+            "Back rubs probably do not ease pain.",
+        ),
         ("Massage probably reduces pain.", Certainty.LOW, "Massage may reduce pain."),
         ("Massage likely does not ease pain.", Certainty.LOW, "Massage may not ease pain."),
         ("Massage is nice.", Certainty.LOW, None),
