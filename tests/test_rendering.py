@@ -187,6 +187,14 @@ def test_markdown_escape() -> None:
     )
 
 
+def test_markdown_escape_keeps_mentions_and_issue_numbers_as_text() -> None:
+    """GitHub would notify @name and link #12 in a pull-request comment; an e-mail address
+    and a # before a word are left as they are."""
+    assert markdown_escape("ask @nccih about #12 (see a@b.org, #tag)") == (
+        r"ask @&#8203;nccih about \#&#8203;12 (see a@b.org, \#tag)"
+    )
+
+
 def test_user_template_overrides_and_extends(project: Project) -> None:
     """A user template replaces the packaged one by name and may extend it as base/NAME."""
     project.write(
