@@ -477,9 +477,11 @@ def _substitutes_suppressed() -> Iterator[None]:
         finally:
             self.set("variable", roles)
 
-    patches = [(model.Substitute, "render", substitute_render, render)]
-    patches += [(model.Text, "_variable", text_variable, variable)]
-    patches += [(model.Names, "process", names_process, process)]
+    patches: list[tuple[type, str, Any, Any]] = [
+        (model.Substitute, "render", substitute_render, render),
+        (model.Text, "_variable", text_variable, variable),
+        (model.Names, "process", names_process, process),
+    ]
     for cls, name, _, replacement in patches:
         setattr(cls, name, replacement)
     try:
