@@ -208,6 +208,19 @@ def test_what_stands_in_for_the_author_is_printed_once(
     assert entry.text == expected
 
 
+@pytest.mark.parametrize(
+    ("urldate", "retrieved"),
+    [(", urldate = {2025-06-01}", "Retrieved June 1, 2025, from "), ("", "Retrieved ")],
+)
+def test_apa_retrieves_an_undated_page_on_its_urldate(urldate: str, retrieved: str) -> None:
+    """As docs/reports.md says: APA's retrieval date comes from `urldate`."""
+    text = (
+        f"@misc{{w, author = {{{{NCCIH}}}}, title = {{Massage}}, url = {{https://e.org}}{urldate}}}"
+    )
+    [entry] = format_bibliography(_references(text), "apa").values()
+    assert entry.text == f"NCCIH. (n.d.). Massage. {retrieved}https://e.org"
+
+
 def test_importing_the_module_does_not_load_citeproc() -> None:
     """`validate` must stay fast: citeproc and lxml are imported only to format."""
     code = (
