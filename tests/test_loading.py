@@ -199,6 +199,38 @@ def test_grade_steps_out_of_range(minimal: Project) -> None:
     ]
 
 
+@pytest.mark.parametrize(("number", "described"), [("true", "true"), ("1.0", "a number 1.0")])
+def test_true_or_a_fraction_is_not_a_whole_number(
+    valid: Project, number: str, described: str
+) -> None:
+    """YAML's `true` and `1.0` equal 1 in Python; where claims.yaml needs a whole number
+    (the version, a reason's steps, a study's participants) they are ME102."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("version: 1", f"version: {number}")
+        .replace("design: rct", f"design: rct\n    participants: {number}")
+        .replace("stance: supports", "stance: supports\n"
+                 f"    reasons:\n      - {{domain: imprecision, steps: {number}, why: small}}"),
+    )  # fmt: skip
+    message = f"input should be a valid integer, got {described}"
+    assert valid.rows() == [
+        ("ME102", "claims.yaml", 1, 10, f"version: {message}"),
+        ("ME102", "claims.yaml", 9, 19, f"studies.smith2020.participants: {message}"),
+        ("ME102", "claims.yaml", 21, 38, f"claims[0].reasons[0].steps: {message}"),
+    ]
+
+
+def test_a_count_written_as_text_is_not_a_number(valid: Project) -> None:
+    """`participants: "120"` is text, as the JSON Schema says it must not be."""
+    valid.write(
+        "claims.yaml", VALID_CLAIMS.replace("design: rct", 'design: rct\n    participants: "120"')
+    )
+    assert valid.rows() == [
+        ("ME102", "claims.yaml", 9, 19, "studies.smith2020.participants: input should be a"
+         " valid integer, got text '120'"),
+    ]  # fmt: skip
+
+
 def test_unknown_key_suggests_the_known_one(minimal: Project) -> None:
     """An unknown key is ME102 at the key, with the closest known field suggested."""
     minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("    statement:", "    statment:"))

@@ -12,8 +12,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Literal, Protocol, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+    StringConstraints,
+)
 from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
 from .findings import Location, Problem
 from .vocabulary import Certainty, Design, Domain, RiskOfBias, Stance, StudyStatus
@@ -54,6 +63,17 @@ class _Model(BaseModel):
 _STRICT = ConfigDict(extra="forbid")
 
 
+def _whole_number(value: object) -> object:
+    """Refuse YAML's `true` and `1.0` where a whole number belongs: Python counts True as
+    1 and 1.0 equal to 1, so pydantic would take them for `version: 1` or `steps: 1`."""
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+_WHOLE = BeforeValidator(_whole_number)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
 class Anchor:
     """Where a document makes a claim: a W3C TextQuoteSelector."""
@@ -85,7 +105,7 @@ class Reason:
         description="Down: risk-of-bias, inconsistency, indirectness, imprecision, "
         "publication-bias. Up: large-effect, dose-response, confounding."
     )
-    steps: Literal[1, 2] = Field(
+    steps: Annotated[Literal[1, 2], _WHOLE] = Field(
         default=1, description="1 for GRADE 'serious' (or +1 up), 2 for 'very serious' (or +2)."
     )
     why: Text = Field(description="Why this domain applies, in one line.")
@@ -137,7 +157,9 @@ class Study:
 
     design: Design = Field(description="Study design; sets the starting certainty.")
     population: str | None = Field(default=None, description="Who was studied.")
-    participants: int | None = Field(default=None, ge=1, description="Number of participants.")
+    participants: Annotated[int, Strict()] | None = Field(
+        default=None, ge=1, description="Number of participants."
+    )
     risk_of_bias: RiskOfBias | None = Field(default=None, description="low, some-concerns or high.")
     status: StudyStatus = Field(
         default=StudyStatus.CURRENT,
@@ -207,7 +229,9 @@ class Corpus(_Model):
     source positions are attached when loading.
     """
 
-    version: Literal[1] = Field(description="Schema version of the claims file; always 1.")
+    version: Annotated[Literal[1], _WHOLE] = Field(
+        description="Schema version of the claims file; always 1."
+    )
     title: Text = Field(description="Title of the evidence base, shown in reports.")
     bibliography: str = Field(
         default="refs.bib", description="BibTeX file, relative to the claims file."
