@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..conftest import VALID_CLAIMS, Project
+import pytest
+
+from ..conftest import MINIMAL_BIB, VALID_CLAIMS, Project
 
 SECOND_CLAIM = """\
   - id: pain-relief
@@ -99,6 +101,31 @@ def test_grey_literature_only(valid: Project) -> None:
         )
     ]
     assert valid.findings("ME304")[0].severity == "warning"
+
+
+@pytest.mark.parametrize("status", ["superseded", "retracted"])
+def test_research_no_longer_current_is_not_research_support(valid: Project, status: str) -> None:
+    """A superseded or withdrawn trial beside grey literature leaves no research support."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("design: rct", f"design: rct\n    status: {status}\n"
+                             "  nccih:\n    design: agency-summary")
+        .replace("stance: supports", "stance: supports\n      - ref: nccih\n"
+                 "        stance: supports"),
+    )  # fmt: skip
+    valid.write(
+        "refs.bib", MINIMAL_BIB + "@misc{nccih, title = {Massage}, url = {https://e.org}}\n"
+    )
+    assert valid.rows("ME304") == [
+        (
+            "ME304",
+            "claims.yaml",
+            19,
+            5,
+            f"claim 'pain-relief' has no current research among its support: smith2020 (rct,"
+            f" {status}), nccih (agency-summary); add research evidence or weaken the claim",
+        )
+    ]
 
 
 def test_grey_literature_beside_research_passes(valid: Project) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..findings import Problem, Severity, did_you_mean
 from ..models import Corpus
+from ..vocabulary import StudyStatus
 from . import rule
 
 
@@ -97,10 +98,11 @@ def unknown_category(corpus: Corpus) -> Iterator[Problem]:
 @rule("ME304", "grey-literature-only", Severity.WARNING)
 def grey_literature_only(corpus: Corpus) -> Iterator[Problem]:
     """A claim's support is only grey literature (agency pages, web pages, news, blogs,
-    social media, video).
+    social media, video), or research that is no longer current.
 
-    Why: grey literature can point to research but is not research. A claim carried
-    only by it has no research evidence behind it, whatever the grade says.
+    Why: grey literature can point to research but is not research, and a superseded or
+    withdrawn study is no longer evidence. A claim carried only by them has no research
+    evidence behind it, whatever the grade says.
 
     Example:
         evidence:
@@ -116,21 +118,26 @@ def grey_literature_only(corpus: Corpus) -> Iterator[Problem]:
     """
     for i, claim in enumerate(corpus.claims):
         support = [e.ref for e in claim.evidence if e.stance.is_supporting]
-        designs = [corpus.studies[ref].design for ref in support if ref in corpus.studies]
-        if (
-            designs
-            and len(designs) == len(support)
-            and not any(d.info.is_research for d in designs)
-        ):
-            cited = ", ".join(
-                f"{ref} ({design})" for ref, design in zip(support, designs, strict=True)
-            )
-            yield Problem(
-                f"claim {claim.id!r} is supported only by grey literature: {cited};"
-                " add research evidence or weaken the claim",
-                corpus.locate("claims", i, "evidence"),
-                claim.id,
-            )
+        studies = [corpus.studies[ref] for ref in support if ref in corpus.studies]
+        if not studies or len(studies) < len(support):
+            continue
+        if any(s.design.info.is_research and s.status is StudyStatus.CURRENT for s in studies):
+            continue
+        cited = ", ".join(
+            f"{ref} ({study.design}"
+            + ("" if study.status is StudyStatus.CURRENT else f", {study.status}")
+            + ")"
+            for ref, study in zip(support, studies, strict=True)
+        )
+        if any(s.design.info.is_research for s in studies):
+            found = f"has no current research among its support: {cited}"
+        else:
+            found = f"is supported only by grey literature: {cited}"
+        yield Problem(
+            f"claim {claim.id!r} {found}; add research evidence or weaken the claim",
+            corpus.locate("claims", i, "evidence"),
+            claim.id,
+        )
 
 
 @rule("ME305", "empty-category", Severity.INFO)
