@@ -15,6 +15,7 @@ import pytest
 from massage_evidence.cache import Cache, content_hash, decode_entry, encode_entry
 from massage_evidence.cli import main
 from massage_evidence.loading import load
+from massage_evidence.rules import references
 
 from .conftest import MINIMAL_BIB, VALID_CLAIMS, Project
 
@@ -135,6 +136,22 @@ def test_no_cache_neither_reads_nor_writes(
     """`--no-cache` checks everything and stores nothing."""
     run(capsys, "--no-cache")
     assert entries("findings") == entries("bibliography") == []
+
+
+def test_findings_of_another_year_are_not_reused(
+    unused: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ME209 accepts years up to next year: after New Year an entry of the year after is
+    plausible, and a cached run must say so too."""
+    unused.write("refs.bib", MINIMAL_BIB.replace("{2020}", "{2028}"))
+    monkeypatch.setattr(references, "latest_year", lambda: 2027)
+    assert run(capsys, "--select", "ME209") == (
+        1,
+        "refs.bib:1:1: ME209 [error] year '2028' of entry 'smith2020' is not a plausible"
+        " year (1600 to 2027)\n1 error, 0 warnings, 0 info\n",
+    )
+    monkeypatch.setattr(references, "latest_year", lambda: 2028)
+    assert run(capsys, "--select", "ME209") == (0, "no problems found\n")
 
 
 def test_corrupt_entry_is_ignored_and_rebuilt(

@@ -16,6 +16,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .loading import load_read, read_claims, repository_root
 from .models import Corpus
 from .rules import Rule, all_rules, get_rule
+from .rules import references as reference_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,8 @@ def check_with_inputs(
     root = None if allow_outside_root else str(repository_root(path))
     where = [os.fspath(claims_path), str(Path.cwd()), root]
     codes = [rule.code for rule in chosen.rules()]
-    options = json.dumps([codes, asdict(limits), allow_outside_root, where])
+    year = reference_rules.latest_year()  # ME209's findings change with it
+    options = json.dumps([codes, asdict(limits), allow_outside_root, where, year])
     if cache is not None and claims is not None:
         hit = cache.findings(claims, options)
         if hit is not None:

@@ -296,6 +296,12 @@ _YEAR = re.compile(r"^\d{4}")
 _EARLIEST_YEAR = 1600
 
 
+def latest_year() -> int:
+    """The latest plausible publication year, next year: the findings cache keys on it,
+    since ME209's findings change with the date."""
+    return datetime.date.today().year + 1
+
+
 @rule("ME209", "implausible-year", Severity.ERROR)
 def implausible_year(corpus: Corpus) -> Iterator[Problem]:
     """A `year` (or the year of a `date`) is not a plausible publication year.
@@ -309,7 +315,7 @@ def implausible_year(corpus: Corpus) -> Iterator[Problem]:
     Fix:
         year = {2015}
     """
-    latest = datetime.date.today().year + 1
+    latest = latest_year()
     for entry in corpus.entries:
         for name in ("year", "date"):
             value = entry.get(name)
