@@ -147,7 +147,7 @@ def test_findings_of_another_year_are_not_reused(
     monkeypatch.setattr(references, "latest_year", lambda: 2027)
     assert run(capsys, "--select", "ME209") == (
         1,
-        "refs.bib:1:1: ME209 [error] year '2028' of entry 'smith2020' is not a plausible"
+        "refs.bib:5:3: ME209 [error] year '2028' of entry 'smith2020' is not a plausible"
         " year (1600 to 2027)\n1 error, 0 warnings, 0 info\n",
     )
     monkeypatch.setattr(references, "latest_year", lambda: 2028)

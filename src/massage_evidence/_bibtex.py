@@ -7,6 +7,7 @@ is recovered here; otherwise a valid citation would be reported as unknown.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 
@@ -81,6 +82,45 @@ def block_past(text: str, limit: int, path: str) -> Location | None:
         if count > limit:
             return location_at(path, text, match.start())
     return None
+
+
+class FieldLocator:
+    """Where a field of an entry is given: its line and column in the bibliography.
+
+    Why: a finding about a DOI or a year should point at that field, not at the `@` of a
+    long entry; keeping every field's position for every entry would cost memory for the
+    few that have findings, so the field is looked for in the text when one does.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text  # its line ends made `line_feeds`
+        self._starts: list[int] | None = None
+
+    def locate(self, entry: Reference, name: str) -> Location:
+        """Where `name` is first given in `entry`, else where the entry starts."""
+        at = entry.location
+        if at.line is None:
+            return at
+        if self._starts is None:
+            self._starts = [
+                0,
+                *itertools.accumulate(len(line) + 1 for line in self._text.split("\n")),
+            ]
+        text = self._text
+        start = self._starts[at.line - 1]
+        end = text.find("\n@", start + 1)
+        opening = _BLOCK_START.search(text, start, end if end >= 0 else len(text))
+        if opening is None:
+            return at
+        # A field's name is at the entry's own depth, not inside a value that reads like one.
+        depth = 1 if opening.group().endswith("{") else 0
+        field = re.compile(rf"(?:^|[,{{(])\s*({re.escape(name)})\s*=", re.I | re.M)
+        for match in field.finditer(text, opening.end() - 1, opening.endpos):
+            index = match.start(1)
+            if text.count("{", start, index) - text.count("}", start, index) == depth:
+                line = at.line + text.count("\n", start, index)
+                return Location(at.path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+        return at
 
 
 def _unique_strings(strings: list[String]) -> list[String]:

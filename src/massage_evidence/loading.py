@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ._bibtex import block_past, line_feeds, parse_bibtex
+from ._bibtex import FieldLocator, block_past, line_feeds, parse_bibtex
 from ._gc import paused_gc
 from ._schema import schema_problems
 from ._yaml import ParsedYaml, parse_yaml
@@ -131,6 +131,7 @@ def _attach_bibliography(
     for entry in entries:
         references.setdefault(entry.key, entry)
     corpus._bibliography_read = True
+    corpus._field_locator = FieldLocator(text).locate
     corpus._entries = tuple(entries)
     corpus._references = references
     return problems

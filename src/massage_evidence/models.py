@@ -256,6 +256,7 @@ class Corpus(_Model):
     _locator: Locating | None = PrivateAttr(default=None)
     _load_problems: tuple[tuple[str, Problem], ...] = PrivateAttr(default=())
     _bibliography_read: bool = PrivateAttr(default=False)
+    _field_locator: Callable[[Reference, str], Location] | None = PrivateAttr(default=None)
     _derived: dict[str, object] = PrivateAttr(default_factory=dict)
 
     @property
@@ -288,6 +289,13 @@ class Corpus(_Model):
         """The claims file, the bibliography and the documents, as findings show them."""
         documents = (document.display_path for document in self.documents.values())
         return (self._path, self._bibliography_path, *documents)
+
+    def locate_field(self, entry: Reference, name: str) -> Location:
+        """Where field `name` of bibliography entry `entry` is given, else where the
+        entry starts."""
+        if self._field_locator is None:
+            return entry.location
+        return self._field_locator(entry, name)
 
     @property
     def bibliography_read(self) -> bool:

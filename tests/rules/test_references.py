@@ -150,9 +150,9 @@ def test_biblatex_fields_satisfy_requirements(valid: Project) -> None:
     ],
 )
 def test_invalid_doi(valid: Project, doi: str, message: str) -> None:
-    """A malformed DOI is ME204 saying what a DOI looks like."""
+    """A malformed DOI is ME204 saying what a DOI looks like, at the doi field."""
     valid.write("refs.bib", MINIMAL_BIB.replace("  year", f"  doi = {{{doi}}},\n  year"))
-    assert valid.rows("ME204") == [("ME204", "refs.bib", 1, 1, message)]
+    assert valid.rows("ME204") == [("ME204", "refs.bib", 5, 3, message)]
 
 
 @pytest.mark.parametrize(
@@ -182,9 +182,9 @@ def test_valid_doi(valid: Project, doi: str) -> None:
     ],
 )
 def test_invalid_pmid(valid: Project, pmid: str, message: str) -> None:
-    """A PMID that is not 1 to 9 digits without a leading zero is ME205."""
+    """A PMID that is not 1 to 9 digits without a leading zero is ME205, at the field."""
     valid.write("refs.bib", MINIMAL_BIB.replace("  year", f"  pmid = {{{pmid}}},\n  year"))
-    assert valid.rows("ME205") == [("ME205", "refs.bib", 1, 1, message)]
+    assert valid.rows("ME205") == [("ME205", "refs.bib", 5, 3, message)]
 
 
 def test_valid_pmid(valid: Project) -> None:
@@ -283,18 +283,48 @@ def test_unappraised_study(valid: Project) -> None:
 
 @pytest.mark.parametrize("year", ["20015", "215", "1599", "n.d."])
 def test_implausible_year(valid: Project, year: str) -> None:
-    """A year that is not four digits from 1600 to next year is ME209."""
+    """A year that is not four digits from 1600 to next year is ME209, at the field."""
     valid.write("refs.bib", MINIMAL_BIB.replace("{2020}", f"{{{year}}}"))
     latest = datetime.date.today().year + 1
     assert valid.rows("ME209") == [
         (
             "ME209",
             "refs.bib",
-            1,
-            1,
+            5,
+            3,
             f"year {year!r} of entry 'smith2020' is not a plausible year (1600 to {latest})",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("bib", "line", "column"),
+    [
+        # one line: the field is found after a comma; its name in any case
+        ("@article{smith2020, author = {Smith, A.}, title = {T}, journal = {J}, DOI={x}}\n", 1, 71),
+        # a line of a value that reads like a field is not taken for it
+        (
+            "@article{smith2020,\n  title = {See\ndoi = {x} below},\n  author = {Smith, A.},\n"
+            "  journal = {J}, year = 2020,\n    doi   = {x},\n}\n",
+            6,
+            5,
+        ),
+        # written over two lines, in an entry in parentheses
+        (
+            "@article(smith2020, author = {Smith, A.}, title = {T}, journal = {J},\n  doi\n"
+            "  = {x})\n",
+            2,
+            3,
+        ),
+    ],
+)
+def test_field_findings_point_at_the_field(
+    valid: Project, bib: str, line: int, column: int
+) -> None:
+    """A finding about one field is at the field's name."""
+    valid.write("refs.bib", bib)
+    found = [(f.line, f.column) for f in valid.findings("ME204") if "smith2020" in f.message]
+    assert found == [(line, column)]
 
 
 def test_next_year_and_dates_are_plausible(valid: Project) -> None:

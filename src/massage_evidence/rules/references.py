@@ -173,7 +173,10 @@ def invalid_doi(corpus: Corpus) -> Iterator[Problem]:
             if bare != doi.strip() and _DOI.match(bare)
             else " (expected '10.<registrant>/<suffix>')"
         )
-        yield Problem(f"doi {doi!r} of entry {entry.key!r} is not a DOI{hint}", entry.location)
+        yield Problem(
+            f"doi {doi!r} of entry {entry.key!r} is not a DOI{hint}",
+            corpus.locate_field(entry, "doi"),
+        )
 
 
 _PMID = re.compile(r"^[1-9]\d{0,8}$")
@@ -200,7 +203,7 @@ def invalid_pmid(corpus: Corpus) -> Iterator[Problem]:
             hint = "; a PMC id goes in 'pmcid'" if pmid.strip().upper().startswith("PMC") else ""
             yield Problem(
                 f"pmid {pmid!r} of entry {entry.key!r} is not a PubMed id (digits only){hint}",
-                entry.location,
+                corpus.locate_field(entry, "pmid"),
             )
 
 
@@ -327,7 +330,7 @@ def implausible_year(corpus: Corpus) -> Iterator[Problem]:
                 yield Problem(
                     f"{name} {value!r} of entry {entry.key!r} is not a plausible year"
                     f" ({_EARLIEST_YEAR} to {latest})",
-                    entry.location,
+                    corpus.locate_field(entry, name),
                 )
 
 
