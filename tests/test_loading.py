@@ -124,6 +124,21 @@ def test_wrong_type_deep_in_a_claim(minimal: Project) -> None:
     ]
 
 
+def test_a_schema_violation_names_its_claim(valid: Project) -> None:
+    """ME102 inside a claim carries the claim's id (for `--format json` and SARIF), when
+    the claim has a valid one; elsewhere it names none."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("stance: supports", "stance: support").replace(
+            "design: rct", "design: trial"
+        )
+        + "  - {id: Bad Id, category: pain, statement: S., evidence: [{ref: x, stance: s}]}\n",
+    )
+    assert [(f.line, f.claim) for f in valid.findings("ME102")] == [
+        (8, None), (18, "pain-relief"), (19, None), (19, None),
+    ]  # fmt: skip
+
+
 def test_number_where_text_is_expected(minimal: Project) -> None:
     """A number for a text field is ME102 saying what was found."""
     minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("Massage may reduce back pain.", "42"))

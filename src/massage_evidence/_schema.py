@@ -6,6 +6,8 @@ needs the line, the field, what was expected and, for a typo, what was meant.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -31,9 +33,23 @@ _YAML_TYPES = {
 }
 
 
-def schema_problems(error: ValidationError, locator: Locating) -> list[Problem]:
-    """One problem per pydantic error, at the line of the offending key or value."""
-    return [_problem(detail, locator) for detail in error.errors(include_url=False)]
+def schema_problems(error: ValidationError, locator: Locating, claims: object) -> list[Problem]:
+    """One problem per pydantic error, at the line of the offending key or value, and
+    with the id of the claim it is in where that claim (`claims`, as read) has one."""
+    return [
+        dataclasses.replace(problem, claim=_claim_id(detail["loc"], claims))
+        for detail in error.errors(include_url=False)
+        for problem in [_problem(detail, locator)]
+    ]
+
+
+def _claim_id(loc: tuple[int | str, ...], claims: object) -> str | None:
+    """The id of the claim that `loc` is in, when it is a valid id."""
+    if len(loc) < 2 or loc[0] != "claims" or not isinstance(loc[1], int):
+        return None
+    claim = claims[loc[1]] if isinstance(claims, list) and loc[1] < len(claims) else None
+    found = claim.get("id") if isinstance(claim, dict) else None
+    return found if isinstance(found, str) and re.fullmatch(KEBAB_PATTERN, found) else None
 
 
 def _problem(detail: ErrorDetails, locator: Locating) -> Problem:

@@ -103,7 +103,7 @@ def _modelled(parsed: ParsedYaml, limits: Limits) -> Corpus:
     try:
         return Corpus.model_validate(data)
     except ValidationError as error:
-        violations = schema_problems(error, parsed.locator)
+        violations = schema_problems(error, parsed.locator, claims)
         raise _load_error([("ME102", problem) for problem in violations]) from None
 
 
