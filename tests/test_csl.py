@@ -218,6 +218,7 @@ def test_names(author: str, names: list[dict[str, str]]) -> None:
         ("year = {2015}, month = {9}", {"date-parts": [[2015, 9]]}),
         ("year = {2015}, month = {Spring}", {"date-parts": [[2015]]}),
         ("year = {2015}, month = {13}", {"date-parts": [[2015]]}),
+        ("year = {2015}, month = {²}", {"date-parts": [[2015]]}),
         (r"year = {{\noopsort{a}}1973}", {"date-parts": [[1973]]}),
         ("year = {in press}", {"literal": "in press"}),
         ("date = {2015-09-01}", {"date-parts": [[2015, 9, 1]]}),

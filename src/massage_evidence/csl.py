@@ -166,7 +166,7 @@ def _iso_date(text: str) -> dict[str, Any] | None:
 def _month(value: str | None) -> int | None:
     """The month number of `jan`, `January`, `Sep.` or `9`; None when it is none of these."""
     text = to_text(value).lower() if value else ""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # `isdigit` alone takes superscripts, `²`
         return int(text) if 1 <= int(text) <= 12 else None
     return next((n for n, name in enumerate(_MONTHS, 1) if text.startswith(name)), None)
 

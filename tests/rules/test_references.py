@@ -281,7 +281,7 @@ def test_unappraised_study(valid: Project) -> None:
     ]
 
 
-@pytest.mark.parametrize("year", ["20015", "215", "1599", "n.d."])
+@pytest.mark.parametrize("year", ["20015", "215", "1599", "n.d.", "²⁰¹⁵", "٢٠١٥"])
 def test_implausible_year(valid: Project, year: str) -> None:
     """A year that is not four digits from 1600 to next year is ME209, at the field."""
     valid.write("refs.bib", MINIMAL_BIB.replace("{2020}", f"{{{year}}}"))

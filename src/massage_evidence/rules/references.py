@@ -326,7 +326,8 @@ def implausible_year(corpus: Corpus) -> Iterator[Problem]:
                 continue
             digits = value.strip()
             year = digits[:4] if name == "date" and _YEAR.match(digits) else digits
-            if not (year.isdigit() and len(year) == 4 and _EARLIEST_YEAR <= int(year) <= latest):
+            whole = year.isascii() and year.isdigit()  # `isdigit` alone takes `²⁰¹⁵`
+            if not (whole and len(year) == 4 and _EARLIEST_YEAR <= int(year) <= latest):
                 yield Problem(
                     f"{name} {value!r} of entry {entry.key!r} is not a plausible year"
                     f" ({_EARLIEST_YEAR} to {latest})",
