@@ -66,6 +66,13 @@ def test_yaml_syntax_error(minimal: Project) -> None:
             10,
             "a number of 5,000 digits is too long to read; quote it as text",
         ),
+        # hex and octal: Python reads them at any length, but cannot write them back
+        ("0x" + "f" * 3600, 9, "a number of 3,600 digits is too long to read; quote it as text"),
+        (
+            "[0o" + "7" * 5000 + "]",
+            10,
+            "a number of 5,000 digits is too long to read; quote it as text",
+        ),
     ],
 )
 def test_a_tag_its_value_cannot_have(

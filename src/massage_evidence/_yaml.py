@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -97,15 +98,15 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         value = str(self.construct_scalar(node))
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        digits = len(value.lstrip("+-"))
-        if digits > sys.get_int_max_str_digits() > 0:  # Python refuses to read it
-            message = f"a number of {digits:,} digits is too long to read; quote it as text"
+        base = {"0x": 16, "0o": 8}.get(value[:2], 10)
+        written = value.lstrip("+-") if base == 10 else value[2:]
+        # Python refuses to read a decimal number this long, or to write one back (messages,
+        # exports): a hex or octal one counts by the decimal digits it would take.
+        digits = math.ceil(len(written) * math.log10(base))
+        if digits > sys.get_int_max_str_digits() > 0:
+            message = f"a number of {len(written):,} digits is too long to read; quote it as text"
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
-        return int(value)
+        return int(written, base) if base != 10 else int(value)
 
 
 _Constructor.add_constructor(  # type: ignore[type-var]
