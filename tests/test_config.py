@@ -146,6 +146,8 @@ def test_a_folder_named_with_braces(valid: Project, capsys: pytest.CaptureFixtur
     ("text", "message"),
     [
         ("tool = 1\n", "'tool' must be a table"),
+        ("[x]\ny = " + "9" * 5000 + "\n", "cannot read it: a number is too long to read"),
+        ("[x]\ny = " + "[" * 5000 + "]" * 5000 + "\n", "cannot read it: arrays nested too deep"),
         ("[[tool]]\n", "'tool' must be a table"),
         (
             "[tool]\nmassage-evidence = 5\n",
@@ -156,7 +158,8 @@ def test_a_folder_named_with_braces(valid: Project, capsys: pytest.CaptureFixtur
 def test_tool_that_is_not_a_table(
     valid: Project, capsys: pytest.CaptureFixture[str], text: str, message: str
 ) -> None:
-    """A `tool` or `tool.massage-evidence` of another type is a usage error, one line."""
+    """A `tool` or `tool.massage-evidence` of another type, or a TOML file Python cannot
+    read, is a usage error, one line."""
     valid.write("pyproject.toml", text)
     assert run(capsys, "validate", "claims.yaml") == (
         2,

@@ -188,6 +188,13 @@ def test_sizes_take_binary_units() -> None:
     assert str(caught.value) == (
         "--max-file-size must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB; got '12MB'"
     )
+    with pytest.raises(ConfigError) as caught:  # more digits than Python reads: cut short
+        limits.override({"max-file-size": "9" * 5000 + "MiB"}, origin="--")
+    assert str(caught.value) == (
+        "--max-file-size must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB; got '"
+        + "9" * 58
+        + "…"
+    )
 
 
 def test_limits_on_the_command_line(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,10 @@ def _table(path: Path) -> dict[str, Any] | None:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read it: {error}") from None
+    except ValueError:  # tomllib's only other one: Python refuses to read the number
+        raise ConfigError(f"{path}: cannot read it: a number is too long to read") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read it: arrays nested too deep") from None
     tool = document.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: 'tool' must be a table")

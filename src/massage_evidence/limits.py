@@ -27,7 +27,7 @@ SETTINGS = {
 """Setting name (command line and pyproject.toml) of each `Limits` field."""
 
 _CEILINGS = {"max_depth": MAX_SAFE_DEPTH}
-_SIZE = re.compile(r"\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)
+_SIZE = re.compile(r"\s*(\d{1,30})\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)  # no size is longer
 _UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
 
@@ -77,7 +77,8 @@ def parse_size(value: object, where: str) -> object:
     match = _SIZE.fullmatch(value)
     if match is None:
         raise ConfigError(
-            f"{where} must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB; got {value!r}"
+            f"{where} must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB;"
+            f" got {_shown(value)}"
         )
     return int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
 
@@ -86,7 +87,13 @@ def _checked(value: object, where: str, ceiling: int | None) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= (ceiling or value):
         return value
     upper = f" up to {ceiling:,}" if ceiling is not None else ""
-    raise ConfigError(f"{where} must be a whole number from 1{upper}; got {value!r}")
+    raise ConfigError(f"{where} must be a whole number from 1{upper}; got {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    """A value as a one-line message quotes it: cut short if long."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 DEFAULT_LIMITS = Limits()
