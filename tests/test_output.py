@@ -342,3 +342,26 @@ def test_a_current_folder_that_no_longer_exists(capsys: pytest.CaptureFixture[st
     )
     version = metadata.version("massage-evidence")
     assert run(capsys, "--version") == (0, f"massage-evidence, version {version}\n", "")
+
+
+def test_a_file_name_that_is_not_utf8(minimal: Project) -> None:
+    """A claims file named with a byte that is not UTF-8 is named by that byte in every
+    output, on standard output with a strict UTF-8 encoding too, and in SARIF as %FF."""
+    name = os.fsdecode(b"c\xffl.yaml")
+    (minimal.root / "claims.yaml").rename(minimal.root / name)
+    (minimal.root / "refs.bib").write_text("")
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # errors="strict"
+    command = [sys.executable, "-m", "massage_evidence", "validate", name, "--no-cache"]
+    for form in ("text", "sarif"):
+        for output in ([], ["-o", f"out.{form}"]):
+            child = subprocess.run(
+                [*command, "--select", "ME201", "--format", form, *output],
+                capture_output=True,
+                cwd=minimal.root,
+                env=environment,
+                check=False,
+            )
+            assert (child.returncode, child.stderr) == (1, b"")
+    line = b"c\xffl.yaml:8:14: ME201 [error] claim 'pain-relief' cites 'smith2020'"
+    assert (minimal.root / "out.text").read_bytes().startswith(line)
+    assert b'"uri": "c%FFl.yaml"' in (minimal.root / "out.sarif").read_bytes()

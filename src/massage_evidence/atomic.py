@@ -13,6 +13,8 @@ from .errors import OutputError
 
 # Long enough to recognise the file, short enough that the temporary name fits in 255 bytes.
 _NAME_IN_TEMPORARY = 64
+# A file name that is not UTF-8 (read as surrogates) is written as its own bytes.
+_ERRORS = "surrogateescape"
 
 
 def write_atomic(path: Path, text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
@@ -59,7 +61,7 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[str | os.PathLike[st
     except OSError as error:
         raise _failed(path, error) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors=_ERRORS, newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -75,7 +77,7 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[str | os.PathLike[st
 
 def _write_directly(path: Path, text: str) -> None:
     try:
-        with path.open("w", encoding="utf-8", newline="") as stream:
+        with path.open("w", encoding="utf-8", errors=_ERRORS, newline="") as stream:
             stream.write(text)
     except OSError as error:
         raise _failed(path, error) from None

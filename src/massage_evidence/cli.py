@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so that `--version` and `validate
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 import traceback
@@ -525,6 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._gc import paused_gc
     from .errors import MassageEvidenceError
 
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        # A file name that is not UTF-8 is printed as its bytes, as Python does in the C locale.
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         with paused_gc():  # a command builds one corpus and exits: no cycles worth collecting
             status = cli.main(

@@ -7,6 +7,7 @@ command line can print it or write it atomically to a file.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -218,7 +219,8 @@ def _physical_location(finding: Finding) -> dict[str, Any]:
     if path.is_absolute():  # outside the working folder: no base to resolve it against
         artifact = {"uri": path.as_uri()}
     else:
-        artifact = {"uri": quote(finding.path, safe="/!$&'()*+,;=@"), "uriBaseId": "%SRCROOT%"}
+        uri = quote(os.fsencode(finding.path), safe="/!$&'()*+,;=@")  # the name's own bytes
+        artifact = {"uri": uri, "uriBaseId": "%SRCROOT%"}
     location: dict[str, Any] = {"artifactLocation": artifact}
     if finding.line is not None:
         region = {"startLine": finding.line}
