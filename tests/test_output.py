@@ -365,3 +365,23 @@ def test_a_file_name_that_is_not_utf8(minimal: Project) -> None:
     line = b"c\xffl.yaml:8:14: ME201 [error] claim 'pain-relief' cites 'smith2020'"
     assert (minimal.root / "out.text").read_bytes().startswith(line)
     assert b'"uri": "c%FFl.yaml"' in (minimal.root / "out.sarif").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_an_input_path_with_a_nul(
+    minimal: Project, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A bibliography path with a NUL is ME105; comparing the output with the inputs was
+    a traceback, now the output is written."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace("title: Test corpus\n", 'title: Test corpus\nbibliography: "\\0"\n'),
+    )
+    minimal.write("out", "old")  # an existing output is compared with every input
+    status, _, err = run(capsys, command, "claims.yaml", "-o", "out")
+    assert (status, err) == (1 if command == "validate" else 0, "")
+    if command == "validate":
+        assert (
+            "claims.yaml:3:15: ME105 [error] '\\x00' is not a valid path (it holds a NUL)\n"
+            in (minimal.root / "out").read_text()
+        )

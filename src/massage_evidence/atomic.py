@@ -86,7 +86,7 @@ def _write_directly(path: Path, text: str) -> None:
 def _same_file(path: Path, other: str | os.PathLike[str]) -> bool:
     try:
         return path.samefile(other)
-    except OSError:  # either does not exist, so they cannot be the same file
+    except (OSError, ValueError):  # either does not exist (or has a NUL): not the same file
         return False
 
 
