@@ -512,6 +512,21 @@ def test_bibtex_concatenation(minimal: Project) -> None:
     }
 
 
+def test_bibtex_macros_that_double_are_joined_only_so_far(minimal: Project) -> None:
+    """Macros that repeat each other double at every step (2**41 characters here, the
+    BibTeX form of a YAML alias bomb): past 50 million joined characters, a value stays
+    as written."""
+    doubling = [f"@string{{s{i} = s{i - 1} # s{i - 1}}}\n" for i in range(1, 41)]
+    minimal.write(
+        "refs.bib",
+        "@string{s0 = {xx}}\n"
+        + "".join(doubling)
+        + MINIMAL_BIB.replace("{A trial}", "s40 # s40").replace("{Journal}", "s3 # s3"),
+    )
+    fields = load("claims.yaml").references["smith2020"].fields
+    assert (fields["title"], fields["journal"]) == ("s40 # s40", "x" * 32)
+
+
 def test_file_size_limit(minimal: Project) -> None:
     """A file over the size limit is refused with ME106 before it is read."""
     findings = check("claims.yaml", limits=Limits(max_file_bytes=100))

@@ -161,17 +161,45 @@ class _Concatenate(LibraryMiddleware):
 
     def transform(self, library: Library) -> Library:
         strings: dict[str, str] = {}
+        joining = _Joining()
         for string in library.strings:
-            parts = _concatenated(string.value)
-            if parts is not None:
-                string.value = "{" + "".join(_part(p, strings) for p in parts) + "}"
-            strings[string.key.lower()] = _part(string.value, strings)
+            joined = joining.joined(string.value, strings)
+            if joined is None:
+                joining.unjoined.add(string.key.lower())
+            else:
+                string.value = joined
+                strings[string.key.lower()] = _part(joined, strings)
         for entry in library.entries:
             for field in entry.fields:
-                parts = _concatenated(field.value) if isinstance(field.value, str) else None
-                if parts is not None:
-                    field.value = "{" + "".join(_part(p, strings) for p in parts) + "}"
+                if isinstance(field.value, str):
+                    field.value = joining.joined(field.value, strings) or field.value
         return library
+
+
+class _Joining:
+    """Joining `#` parts within a bound: macros that repeat each other (`@string{b = a #
+    a}`, `@string{c = b # b}`, ...) double the text at every step. Past `_JOINED_TEXT`
+    characters, and wherever a macro left as written is used, a value stays as written.
+    """
+
+    def __init__(self) -> None:
+        self.budget = _JOINED_TEXT
+        self.unjoined: set[str] = set()  # the macros left as written
+
+    def joined(self, value: str, strings: dict[str, str]) -> str | None:
+        """`value` with its parts joined (as it is without any), None to leave it."""
+        parts = _concatenated(value)
+        if parts is None:
+            return value
+        texts = [_part(part, strings) for part in parts]
+        length = sum(map(len, texts))
+        if length > self.budget or any(part.lower() in self.unjoined for part in parts):
+            return None
+        self.budget -= length
+        return "{" + "".join(texts) + "}"
+
+
+_JOINED_TEXT = 50_000_000
 
 
 def _concatenated(value: str) -> list[str] | None:
