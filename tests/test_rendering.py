@@ -256,6 +256,19 @@ def test_template_errors_point_at_the_template_line(
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("number", ["(9**9999)|string", "9" * 5000])
+def test_a_template_with_a_number_python_cannot_write(project: Project, number: str) -> None:
+    """Jinja folds or reads a constant Python refuses to turn into digits before any
+    template frame runs: still one error naming the template."""
+    project.write("templates/report.md.j2", f"# {{{{ {number} }}}}\n")
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "templates")
+    assert str(caught.value).startswith(
+        f"{project.root / 'templates' / 'report.md.j2'}: cannot compile it: ValueError:"
+        " Exceeds the limit (4300 digits) for integer string conversion"
+    )
+
+
 def test_an_error_in_an_included_template_names_that_file(project: Project) -> None:
     """The file and line are those of the template that failed, whatever its folder."""
     project.write("tp/report.md.j2", "# {{ title }}\n{% include 'part.txt' %}\n")

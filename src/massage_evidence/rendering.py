@@ -21,6 +21,7 @@ from jinja2 import (
     PackageLoader,
     PrefixLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateSyntaxError,
     select_autoescape,
@@ -124,7 +125,7 @@ def render_document(
 
 def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
     try:
-        template = env.get_template(name)
+        template = _compiled(env, name)
         page = template.render(view)
     except TemplateSyntaxError as error:
         raise RenderError(
@@ -147,6 +148,23 @@ def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
             template.filename,
         ) from None
     return page
+
+
+def _compiled(env: SandboxedEnvironment, name: str) -> Template:
+    """Template `name`, compiled.
+
+    Why: Jinja's lexer and compiler fail like Python on some constants (a number of
+    thousands of digits, which Python will not read or write), before any template frame
+    exists to locate the error by.
+    """
+    try:
+        return env.get_template(name)
+    except TemplateError:
+        raise
+    except Exception as error:
+        assert env.loader is not None
+        _, filename, _ = env.loader.get_source(env, name)
+        raise RenderError(f"cannot compile it: {type(error).__name__}: {error}", filename) from None
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
