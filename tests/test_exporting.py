@@ -292,6 +292,7 @@ def test_web_annotation_selectors_hold_the_documents_text(
     [
         ("Cafe\u0301 study: grade Q\u0307 rose.", "Q", "Q\u0307"),  # text not NFC
         ("Grade x\u0304 rose.", "Grade x", "Grade x\u0304"),  # text NFC, mark after x
+        ("Pain \u09c7\u09be eased.", "Pain \u09cb", "Pain \u09c7\u09be"),  # composes, class 0
         ("It eases back pain\r\nfor most.", "eases back pain\n", "eases back pain\r\n"),
         ("It calms stress  \n  now.", "It calms stress ", "It calms stress  \n  "),
     ],

@@ -14,6 +14,7 @@ Normalisation, in order:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -127,8 +128,26 @@ def _compose(text: str) -> tuple[str, list[int]]:
 
 
 def _joins_previous(char: str) -> bool:
+    """Whether NFC can join `char` to the character before it: a combining mark, a
+    conjoining jamo, or the second half of a composition (Bengali `ে` + `া` is `ো`)."""
     code = ord(char)
-    return unicodedata.combining(char) != 0 or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
+    return (
+        unicodedata.combining(char) != 0
+        or 0x1160 <= code <= 0x11FF
+        or 0xD7B0 <= code <= 0xD7FF
+        or char in _second_halves()
+    )
+
+
+@functools.cache
+def _second_halves() -> frozenset[str]:
+    """The characters that end a canonical composition of two (all below U+20000)."""
+    halves = set()
+    for code in range(0x20000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            halves.add(chr(int(parts[1], 16)))
+    return frozenset(halves)
 
 
 @dataclass(frozen=True, slots=True)
