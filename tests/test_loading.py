@@ -448,6 +448,18 @@ def test_broken_bibtex_entry_keeps_the_good_ones(minimal: Project) -> None:
     assert list(load("claims.yaml").references) == ["smith2020", "jones2021"]
 
 
+def test_a_bibtex_entry_without_a_key(minimal: Project) -> None:
+    """An entry with no key (or only spaces, twice) is ME104, not an entry '' that is
+    missing fields and cited by nothing."""
+    minimal.write("refs.bib", MINIMAL_BIB + "@misc{, title = {A}}\n@misc{ , title = {B}}\n")
+    message = "entry has no citation key; write one after the brace, e.g. @article{smith2020, ..."
+    assert minimal.rows("ME1", "ME203", "ME207") == [
+        ("ME104", "refs.bib", 7, 1, message),
+        ("ME104", "refs.bib", 8, 1, message),
+    ]
+    assert list(load("claims.yaml").references) == ["smith2020"]
+
+
 def test_repeated_bibtex_field_keeps_the_entry(minimal: Project) -> None:
     """An entry with a repeated field is ME104, and the entry is kept with its first value."""
     minimal.write(

@@ -30,6 +30,7 @@ from .models import Reference
 # The splitter logs a warning for every failed block; they are reported as findings instead.
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
+_NO_KEY = "entry has no citation key; write one after the brace, e.g. @article{smith2020, ..."
 _SET_ASIDE = (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, MiddlewareErrorBlock)
 _SENTENCE = re.compile(r"\.\s+(\w)")
 _BLOCK_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]*)")
@@ -63,6 +64,10 @@ def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str,
             problems.append(("ME104", _failed(block, path, lines)))
             continue
         else:
+            continue
+        if not entry.key.strip():  # it cannot be cited, nor told apart from another
+            where = _position(entry.start_line, path, lines, "@")
+            problems.append(("ME104", Problem(_NO_KEY, where)))
             continue
         reference, repeated = _reference(entry, path, lines)
         references.append(reference)

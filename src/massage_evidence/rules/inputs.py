@@ -77,10 +77,12 @@ load_rule(
     "ME104",
     "bibtex-syntax",
     Severity.ERROR,
-    """A BibTeX block could not be parsed, or an entry repeats a field.
+    """A BibTeX block could not be parsed, an entry has no citation key, or an entry
+    repeats a field.
 
-    Why: an entry that does not parse is lost, and every claim citing it loses its
-    evidence. An entry that repeats a field keeps only the first value, as BibTeX does.
+    Why: an entry that does not parse, or has no key, is lost, and every claim citing it
+    loses its evidence. An entry that repeats a field keeps only the first value, as
+    BibTeX does.
 
     Example:
         @article{furlan2015massage,
