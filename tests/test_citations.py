@@ -189,7 +189,7 @@ def test_unknown_style_names_the_known_ones() -> None:
         (
             "@book{b, editor = {Smith, Ann}, title = {Handbook}, publisher = {Pub}, year = 2020}",
             "apa",
-            "Smith, A. (ed.). (2020). Handbook. Pub.",
+            "Smith, A. (Ed.). (2020). Handbook. Pub.",
         ),
         (
             "@book{b, author = {Doe, Jo}, editor = {Smith, Ann}, title = {Handbook},"
@@ -206,6 +206,20 @@ def test_what_stands_in_for_the_author_is_printed_once(
     when the style reaches them through a macro; with an author, the editors stay."""
     [entry] = format_bibliography(_references(text), style).values()
     assert entry.text == expected
+
+
+@pytest.mark.parametrize(
+    ("editors", "label"), [("Smith, Ann", "(Ed.)"), ("Smith, Ann and Doe, Jo", "(Eds.)")]
+)
+def test_apa_capitalises_the_editor_label(editors: str, label: str) -> None:
+    """APA's label is in title case ("(Ed.)"); citeproc-py left it as the term, "ed."."""
+    text = (
+        f"@incollection{{c, author = {{Roe, R.}}, editor = {{{editors}}}, title = {{Chapter}},"
+        " booktitle = {Big book}, publisher = {Pub}, year = 2020}"
+    )
+    [entry] = format_bibliography(_references(text), "apa").values()
+    names = "A. Smith" if " and " not in editors else "A. Smith & J. Doe"
+    assert entry.text == f"Roe, R. (2020). Chapter. In {names} {label}, Big book. Pub."
 
 
 @pytest.mark.parametrize(

@@ -409,9 +409,9 @@ def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @contextmanager
 def _citeproc_adjusted() -> Iterator[None]:
-    """citeproc-py as this module formats with: substituted variables suppressed, and its
-    lookups remembered."""
-    with _substitutes_suppressed(), _lookups_memoised():
+    """citeproc-py as this module formats with: substituted variables suppressed, labels
+    cased, and its lookups remembered."""
+    with _substitutes_suppressed(), _labels_cased(), _lookups_memoised():
         yield
 
 
@@ -477,18 +477,53 @@ def _substitutes_suppressed() -> Iterator[None]:
         finally:
             self.set("variable", roles)
 
-    patches: list[tuple[type, str, Any, Any]] = [
-        (model.Substitute, "render", substitute_render, render),
-        (model.Text, "_variable", text_variable, variable),
-        (model.Names, "process", names_process, process),
-    ]
-    for cls, name, _, replacement in patches:
+    with _patched(
+        [
+            (model.Substitute, "render", render),
+            (model.Text, "_variable", variable),
+            (model.Names, "process", process),
+        ]
+    ):
+        yield
+
+
+@contextmanager
+def _labels_cased() -> Iterator[None]:
+    """Apply a label's `text-case="title"` (APA's "(Ed.)", "(Eds.)").
+
+    Why: citeproc-py cases a label without a language, and title case applies only to
+    English, so APA printed "(ed.)". A label is a term of the style's own locale, so its
+    language is the style's.
+    """
+    from citeproc import model
+
+    case = model.Label.case
+
+    def cased(self: Any, text: Any, language: str | None = None) -> Any:
+        locale = self.get_root().get("default-locale", "en")
+        return case(self, text, language or locale[:2])
+
+    with _patched([(model.Label, "case", cased)]):
+        yield
+
+
+@contextmanager
+def _patched(patches: list[tuple[type, str, Any]]) -> Iterator[None]:
+    """Each class attribute replaced, and the class's own restored afterwards."""
+    originals = [(cls, name, cls.__dict__.get(name, _ABSENT)) for cls, name, _ in patches]
+    for cls, name, replacement in patches:
         setattr(cls, name, replacement)
     try:
         yield
     finally:
-        for cls, name, original, _ in patches:
-            setattr(cls, name, original)
+        for cls, name, original in originals:
+            if original is _ABSENT:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
+
+
+_ABSENT = object()
 
 
 @contextmanager
@@ -505,29 +540,19 @@ def _lookups_memoised() -> Iterator[None]:
     """
     from citeproc import model, source
 
-    originals: list[tuple[type, str, Any]] = [
-        (cls, name, cls.__dict__[name])
+    replacements: list[tuple[type, str, Any]] = [
+        (cls, name, functools.cache(cls.__dict__[name]))
         for cls in vars(model).values()
         if isinstance(cls, type)
         for name in _STYLE_LOOKUPS
         if name in cls.__dict__ and _takes_plain_arguments(cls.__dict__[name])
     ]
-    replacements: list[tuple[type, str, Any]] = [
-        (cls, name, functools.cache(method)) for cls, name, method in originals
-    ]
     # An entry's reference is kept in the entry itself: a citeproc entry is a dict, unhashable.
-    reference = source.CitationItem.__dict__["reference"]
-    kept = functools.cached_property(reference.fget)
+    kept = functools.cached_property(source.CitationItem.__dict__["reference"].fget)
     kept.__set_name__(source.CitationItem, "reference")
-    originals.append((source.CitationItem, "reference", reference))
     replacements.append((source.CitationItem, "reference", kept))
-    for cls, name, replacement in replacements:
-        setattr(cls, name, replacement)
-    try:
+    with _patched(replacements):
         yield
-    finally:
-        for cls, name, original in originals:
-            setattr(cls, name, original)
 
 
 # citeproc-py's methods that answer from the style alone, given an element and names.
