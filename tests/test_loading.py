@@ -539,6 +539,21 @@ def test_bibtex_macros_that_double_are_joined_only_so_far(minimal: Project) -> N
     assert (fields["title"], fields["journal"]) == ("s40 # s40", "x" * 32)
 
 
+def test_bibtex_joining_budget_covers_entries_set_aside(minimal: Project) -> None:
+    """An entry with a repeated field is parsed again on its own; it draws on the same
+    50 million characters as the rest of the bibliography, not on a budget of its own."""
+    doubling = [f"@string{{s{i} = s{i - 1} # s{i - 1}}}\n" for i in range(1, 22)]
+    entries = [f"@misc{{e{n}, title = s21 # s21, title = {{again}}}}\n" for n in range(1, 11)]
+    minimal.write(
+        "refs.bib", "@string{s0 = {xx}}\n" + "".join(doubling) + "".join(entries) + MINIMAL_BIB
+    )
+    references = load("claims.yaml").references
+    titles = [references[f"e{n}"].fields["title"] for n in range(1, 11)]
+    # The macros take 2**23 - 4 characters joined, each title 2**23: four titles fit.
+    assert [len(title) for title in titles[:4]] == [2**23] * 4
+    assert titles[4:] == ["s21 # s21"] * 6
+
+
 def test_file_size_limit(minimal: Project) -> None:
     """A file over the size limit is refused with ME106 before it is read."""
     findings = check("claims.yaml", limits=Limits(max_file_bytes=100))

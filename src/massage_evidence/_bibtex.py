@@ -49,7 +49,8 @@ def line_feeds(text: str) -> str:
 def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str, Problem]]]:
     """Every entry of a BibTeX text (its line ends made `line_feeds`) in file order, and
     the problems found (ME104)."""
-    library = parse_string(text, parse_stack=_parse_stack())
+    joining = _Joining()  # one budget for the whole bibliography, recovered entries too
+    library = parse_string(text, parse_stack=_parse_stack(joining))
     lines = text.split("\n")
     strings = _unique_strings(library.strings)
     references: list[Reference] = []
@@ -59,7 +60,7 @@ def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str,
             entry: Entry = block
         elif isinstance(block, _SET_ASIDE) and isinstance(block.ignore_error_block, Entry):
             # Repeated keys are reported by rule ME202, repeated fields just below.
-            entry = _recover(block.ignore_error_block, strings)
+            entry = _recover(block.ignore_error_block, strings, joining)
         elif isinstance(block, ParsingFailedBlock):
             problems.append(("ME104", _failed(block, path, lines)))
             continue
@@ -135,18 +136,21 @@ def _unique_strings(strings: list[String]) -> list[String]:
     return list(seen.values())
 
 
-def _recover(entry: Entry, strings: list[String]) -> Entry:
-    """Run the default parse stack on an entry that the parser set aside unprocessed."""
+def _recover(entry: Entry, strings: list[String], joining: _Joining) -> Entry:
+    """Run the parse stack on an entry that the parser set aside unprocessed.
+
+    `joining` has joined `strings` already, so only the entry's own values draw on it.
+    """
     library = Library()
     library.add([*strings, entry], fail_on_duplicate_key=False)
-    for middleware in _parse_stack():
+    for middleware in _parse_stack(joining):
         library = middleware.transform(library)
     recovered: Entry = library.entries[0]
     return recovered
 
 
-def _parse_stack() -> list[Middleware]:
-    return [_Concatenate(), *default_parse_stack()]
+def _parse_stack(joining: _Joining) -> list[Middleware]:
+    return [_Concatenate(joining), *default_parse_stack()]
 
 
 class _Concatenate(LibraryMiddleware):
@@ -157,27 +161,22 @@ class _Concatenate(LibraryMiddleware):
     as its source text, `#` and quotes included, in reports and exports.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, joining: _Joining) -> None:
         super().__init__(allow_inplace_modification=True)
+        self._joining = joining
 
     @classmethod
     def metadata_key(cls) -> str:
         return "massage_evidence.concatenate"
 
     def transform(self, library: Library) -> Library:
-        strings: dict[str, str] = {}
-        joining = _Joining()
-        for string in library.strings:
-            joined = joining.joined(string.value, strings)
-            if joined is None:
-                joining.unjoined.add(string.key.lower())
-            else:
-                string.value = joined
-                strings[string.key.lower()] = _part(joined, strings)
+        joining = self._joining
+        if joining.strings is None:  # a recovered entry finds the macros joined already
+            joining.define(library.strings)
         for entry in library.entries:
             for field in entry.fields:
                 if isinstance(field.value, str):
-                    field.value = joining.joined(field.value, strings) or field.value
+                    field.value = joining.joined(field.value) or field.value
         return library
 
 
@@ -189,13 +188,26 @@ class _Joining:
 
     def __init__(self) -> None:
         self.budget = _JOINED_TEXT
+        self.strings: dict[str, str] | None = None  # each macro's text, once defined
         self.unjoined: set[str] = set()  # the macros left as written
 
-    def joined(self, value: str, strings: dict[str, str]) -> str | None:
+    def define(self, strings: list[String]) -> None:
+        """Join the @string values, in file order, each using those before it."""
+        self.strings = {}
+        for string in strings:
+            joined = self.joined(string.value)
+            if joined is None:
+                self.unjoined.add(string.key.lower())
+            else:
+                string.value = joined
+                self.strings[string.key.lower()] = _part(joined, self.strings)
+
+    def joined(self, value: str) -> str | None:
         """`value` with its parts joined (as it is without any), None to leave it."""
         parts = _concatenated(value)
         if parts is None:
             return value
+        strings = self.strings or {}
         texts = [_part(part, strings) for part in parts]
         length = sum(map(len, texts))
         if length > self.budget or any(part.lower() in self.unjoined for part in parts):
