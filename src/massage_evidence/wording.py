@@ -90,12 +90,24 @@ _AFTER_HEAD = frozenset(
     {"of", "for", "in", "on", "with", "among", "to", "from", "at", "by", "after", "during"}
     | {"before", "that", "which", "who", "like"}
 )
-_PLURAL_PRONOUNS = frozenset({"they", "we", "you"})
+_PLURAL_WORDS = frozenset(
+    {"they", "we", "you", "i", "these", "those", "both", "people", "children", "men", "women"}
+    | {"feet", "teeth", "mice", "data", "criteria", "phenomena", "bacteria"}
+)
+# Singular nouns that end in s as plurals do (words in -ss, -us and -is are known singular).
+_SINGULAR_IN_S = frozenset(
+    {"diabetes", "measles", "mumps", "rabies", "scabies", "herpes", "rickets", "shingles"}
+    | {"news", "series", "species", "means", "lens", "bias", "gas", "pancreas", "pilates"}
+    | {"physics", "genetics", "ergonomics", "aerobics", "athletics", "gymnastics"}
+)
 
 
 def _plural(subject: str) -> bool:
-    """Whether `subject`, the words before the verb, is plural: its head word (the last
-    before any preposition) is they, we or you, or ends in s but not in ss, us or is."""
+    """Whether `subject`, the words before the verb, is plural: two joined by "and", or a
+    head word (the last before any preposition) that is plural. A phrase that leads up to
+    a comma ("For older adults, massages ...") is not the subject."""
+    if subject.lower().startswith(tuple(f"{word} " for word in _AFTER_HEAD)):
+        subject = subject.rpartition(",")[2]
     words = re.findall(r"[\w'-]+", subject.lower())
     for position, word in enumerate(words):
         if word in _AFTER_HEAD:
@@ -104,8 +116,14 @@ def _plural(subject: str) -> bool:
     if not words:
         return False
     head = words[-1]
-    return head in _PLURAL_PRONOUNS or (
-        head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    return (
+        "and" in words[:-1]
+        or head in _PLURAL_WORDS
+        or (
+            head.endswith("s")
+            and not head.endswith(("ss", "us", "is"))
+            and head not in _SINGULAR_IN_S
+        )
     )
 
 

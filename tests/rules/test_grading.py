@@ -226,6 +226,36 @@ def test_wording_level(statement: str, level: Certainty) -> None:
             "It is very uncertain whether stress relief helps.",
         ),
         (
+            "Diabetes may worsen and measles may not be mild.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether diabetes worsens and measles is not mild.",
+        ),
+        (
+            "Children may sleep better.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether children sleep better.",
+        ),
+        (
+            "For older adults, massages may not be safe.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether for older adults, massages are not safe.",
+        ),
+        (
+            "In older adults, massage may help.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether in older adults, massage helps.",
+        ),
+        (
+            "Massage and stretching may help.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether massage and stretching help.",
+        ),
+        (
+            "Massage of the neck and back may help.",
+            Certainty.VERY_LOW,
+            "It is very uncertain whether massage of the neck and back helps.",
+        ),
+        (
             "Back rubs don't ease pain.",
             Certainty.MODERATE,
             "Back rubs probably do not ease pain.",
