@@ -16,6 +16,7 @@ from jsonschema.validators import validator_for
 from massage_evidence.cli import FINDING_FORMATS, main
 from massage_evidence.findings import Finding, Severity
 from massage_evidence.formats import FORMATTERS, Report
+from massage_evidence.jsontext import json_text
 from massage_evidence.rules import all_rules, get_rule
 
 from .conftest import SHARED, Project
@@ -103,6 +104,14 @@ def test_json_keeps_the_message_as_is() -> None:
         "claim": None,
     }
     assert [(f["line"], f["column"]) for f in document["findings"][2:]] == [(None, None), (7, None)]
+
+
+def test_json_writes_a_lone_surrogate_as_its_escape() -> None:
+    """A path of bytes that are not UTF-8 (lone surrogates in Python) is written as a
+    `\\udcff` escape: the text is UTF-8, and reads back as the same path."""
+    text = json_text({"path": "d\udcff/é.yaml"})
+    assert text == '{\n  "path": "d\\udcff/é.yaml"\n}\n'
+    assert json.loads(text.encode("utf-8")) == {"path": "d\udcff/é.yaml"}
 
 
 @pytest.mark.parametrize(

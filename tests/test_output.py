@@ -6,6 +6,7 @@ folder, a full filesystem, the kernel's file-size limit, and the /dev/full devic
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -352,7 +353,7 @@ def test_a_file_name_that_is_not_utf8(minimal: Project) -> None:
     (minimal.root / "refs.bib").write_text("")
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # errors="strict"
     command = [sys.executable, "-m", "massage_evidence", "validate", name, "--no-cache"]
-    for form in ("text", "sarif"):
+    for form in ("text", "sarif", "json"):
         for output in ([], ["-o", f"out.{form}"]):
             child = subprocess.run(
                 [*command, "--select", "ME201", "--format", form, *output],
@@ -365,6 +366,30 @@ def test_a_file_name_that_is_not_utf8(minimal: Project) -> None:
     line = b"c\xffl.yaml:8:14: ME201 [error] claim 'pain-relief' cites 'smith2020'"
     assert (minimal.root / "out.text").read_bytes().startswith(line)
     assert b'"uri": "c%FFl.yaml"' in (minimal.root / "out.sarif").read_bytes()
+    findings = json.loads((minimal.root / "out.json").read_text(encoding="utf-8"))["findings"]
+    assert [os.fsencode(finding["path"]) for finding in findings] == [b"c\xffl.yaml"]
+
+
+def test_a_folder_name_that_is_not_utf8(minimal: Project) -> None:
+    """A corpus in a folder named with a byte that is not UTF-8 is checked with the cache
+    on (its key holds the bibliography's path), twice: the second run reads the cache."""
+    folder = minimal.root / os.fsdecode(b"d\xff")
+    folder.mkdir()
+    for name in ("claims.yaml", "refs.bib"):
+        (minimal.root / name).rename(folder / name)
+    (folder / "refs.bib").write_text("")
+    command = [sys.executable, "-m", "massage_evidence", "validate", "--select", "ME201"]
+    for _ in range(2):
+        child = subprocess.run(
+            [*command, Path(folder.name, "claims.yaml")],
+            capture_output=True,
+            cwd=minimal.root,
+            check=False,
+        )
+        assert (child.returncode, child.stderr) == (1, b"")
+        assert child.stdout.startswith(b"d\xff/claims.yaml:8:14: ME201 [error] claim")
+    cache = Path(os.environ["MASSAGE_EVIDENCE_CACHE_DIR"])
+    assert len(list(cache.glob("bibliography/*.json"))) == 1
 
 
 @pytest.mark.parametrize("command", ["validate", "report"])

@@ -160,13 +160,13 @@ class Cache:
         self._write("references", self._formatted_key(style), {"entries": kept})
 
     def _formatted_key(self, style: str) -> str:
-        return content_hash(b"\0".join([fingerprint().encode(), style.encode()]))
+        return _key(style)
 
     def _findings_key(self, claims: str, options: str) -> str:
-        return content_hash(b"\0".join([fingerprint().encode(), options.encode(), claims.encode()]))
+        return _key(options, claims)
 
     def _bibliography_key(self, text: str, path: str) -> str:
-        return content_hash(b"\0".join([fingerprint().encode(), path.encode(), text.encode()]))
+        return _key(path, text)
 
     def _read(self, kind: str, key: str) -> dict[str, Any] | None:
         try:
@@ -181,6 +181,15 @@ class Cache:
         with contextlib.suppress(OSError, OutputError):
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / f"{key}.json", encode_entry(entry))
+
+
+def _key(*parts: str) -> str:
+    """The key of an entry made from `parts`, under this installation's fingerprint.
+
+    Why surrogateescape: a path named with bytes that are not UTF-8 holds lone surrogates.
+    """
+    data = [part.encode(errors="surrogateescape") for part in (fingerprint(), *parts)]
+    return content_hash(b"\0".join(data))
 
 
 def encode_entry(entry: dict[str, Any]) -> str:

@@ -9,7 +9,6 @@ reports and exports show.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -17,6 +16,7 @@ from typing import Any
 
 from .anchoring import anchor_index
 from .exporting import corpus_json
+from .jsontext import json_text
 from .markdown import markdown_escape
 from .models import Corpus
 
@@ -198,14 +198,7 @@ def _orphaned(old: Corpus, new: Corpus) -> list[OrphanedAnchor]:
 
 def diff_json(diff: EvidenceDiff) -> str:
     """The diff as indented JSON: `version`, `changed`, then one list per kind of change."""
-    return (
-        json.dumps(
-            {"version": DIFF_VERSION, "changed": diff.changed, **asdict(diff)},
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
+    return json_text({"version": DIFF_VERSION, "changed": diff.changed, **asdict(diff)})
 
 
 def diff_markdown(diff: EvidenceDiff) -> str:

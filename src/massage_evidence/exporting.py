@@ -13,7 +13,6 @@ error findings first, so that no export passes off a broken corpus as a sound on
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from urllib.parse import quote, urldefrag
 from ._gc import paused_gc
 from .anchoring import anchor_index
 from .grading import Derivation, grades
+from .jsontext import json_text
 from .models import Claim, Corpus
 from .vocabulary import Certainty, Stance, Verdict
 
@@ -89,7 +89,7 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
 @paused_gc()
 def export_json(corpus: Corpus) -> str:
     """`corpus_json` as indented JSON text."""
-    return _dumps(corpus_json(corpus))
+    return json_text(corpus_json(corpus))
 
 
 @paused_gc()
@@ -98,7 +98,7 @@ def export_csl_json(corpus: Corpus) -> str:
     key: what citation processors and reference managers read."""
     from .csl import csl_items  # LaTeX decoding is heavy: only this export needs it
 
-    return _dumps(csl_items(corpus.references.values()))
+    return json_text(csl_items(corpus.references.values()))
 
 
 @paused_gc()
@@ -109,7 +109,7 @@ def export_web_annotation(corpus: Corpus) -> str:
     hold the document's own text and code-point offsets, so `text[start:end] == exact`.
     """
     derived = grades(corpus)
-    return _dumps(
+    return json_text(
         [
             {
                 "@context": ANNOTATION_CONTEXT,
@@ -173,7 +173,7 @@ def export_claimreview(corpus: Corpus, *, url: str, author: str | None = None) -
         if author is not None:
             review["author"] = {"@type": "Organization", "name": author}
         reviews.append(review | _review(claim, derived[quotes[0].claim_index]))
-    return _dumps(reviews)
+    return json_text(reviews)
 
 
 @paused_gc()
@@ -207,7 +207,7 @@ def export_scifact(corpus: Corpus) -> str:
             "evidence": evidence,
             "cited_doc_ids": cited,
         }
-        lines.append(json.dumps(line, ensure_ascii=False) + "\n")
+        lines.append(json_text(line, indent=None))
     return "".join(lines)
 
 
@@ -251,7 +251,7 @@ def claims_schema() -> dict[str, Any]:
 
 def export_schema() -> str:
     """`claims_schema` as indented JSON text."""
-    return _dumps(claims_schema())
+    return json_text(claims_schema())
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +354,3 @@ def _schema_value(value: object) -> object:
     if isinstance(value, list):
         return [_schema_value(item) for item in value]
     return value
-
-
-def _dumps(data: object) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, Severity
+from .jsontext import json_text
 from .rules import Rule, all_rules
 
 TOOL = "massage-evidence"
@@ -88,7 +89,7 @@ def as_json(report: Report) -> str:
         "findings": [f.model_dump(mode="json") for f in report.findings],
         "summary": summary(report.findings),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 _ANNOTATIONS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -158,7 +159,7 @@ def as_sarif(report: Report) -> str:
         "results": _sarif_results(report.findings, index),
     }
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def _information_uri() -> dict[str, str]:

@@ -6,9 +6,9 @@ is generated and a test fails when the committed copy is stale.
 
 from __future__ import annotations
 
-import json
 import textwrap
 
+from .jsontext import json_text
 from .rules import Rule, all_rules
 
 _SECTIONS = ("Why:", "Example:", "Fix:")
@@ -28,7 +28,7 @@ def rules_json() -> str:
         | {"doc": r.doc}
         for r in all_rules()
     ]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json_text(rows)
 
 
 def rules_markdown() -> str:
