@@ -481,6 +481,30 @@ def test_repeated_bibtex_field_keeps_the_entry(minimal: Project) -> None:
     assert reference.fields["title"] == "A trial"
 
 
+def test_bibtex_locations_count_lines_that_end_in_a_backslash(minimal: Project) -> None:
+    """bibtexparser does not count a line that ends in a backslash, nor tell apart two
+    entries on one line; entries and repeated fields are still found where they are."""
+    minimal.write(
+        "refs.bib",
+        "@misc{a, title = {x \\\n y}} @misc{b, title = {z}}\n"
+        + MINIMAL_BIB.replace("{A trial}", "{A \\\n trial}").replace(
+            "  year = {2020},\n", "  year = {2020}, year = {2021},\n"
+        ),
+    )
+    assert minimal.rows("ME104", "ME207") == [
+        ("ME207", "refs.bib", 1, 1, "entry 'a' is not cited by any claim; cite it or remove it"),
+        ("ME207", "refs.bib", 2, 6, "entry 'b' is not cited by any claim; cite it or remove it"),
+        (
+            "ME104",
+            "refs.bib",
+            8,
+            18,
+            "entry 'smith2020' repeats field 'year'; BibTeX keeps the first value,"
+            " delete the other",
+        ),
+    ]
+
+
 def test_field_names_differing_in_case_are_repeats(minimal: Project) -> None:
     """`Title` and `title` are the same field to BibTeX."""
     minimal.write(

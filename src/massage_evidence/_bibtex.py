@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections.abc import Iterator
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
 from bibtexparser.middlewares import default_parse_stack
 from bibtexparser.middlewares.middleware import LibraryMiddleware, Middleware
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -51,28 +53,27 @@ def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str,
     the problems found (ME104)."""
     joining = _Joining()  # one budget for the whole bibliography, recovered entries too
     library = parse_string(text, parse_stack=_parse_stack(joining))
-    lines = text.split("\n")
     strings = _unique_strings(library.strings)
+    positions = _Positions(text, path)
     references: list[Reference] = []
     problems: list[tuple[str, Problem]] = []
-    for block in library.blocks:
+    for block, start in _block_starts(text, library.blocks):
         if isinstance(block, Entry):
             entry: Entry = block
         elif isinstance(block, _SET_ASIDE) and isinstance(block.ignore_error_block, Entry):
             # Repeated keys are reported by rule ME202, repeated fields just below.
             entry = _recover(block.ignore_error_block, strings, joining)
         elif isinstance(block, ParsingFailedBlock):
-            problems.append(("ME104", _failed(block, path, lines)))
+            problems.append(("ME104", _failed(block, positions.at(start))))
             continue
         else:
             continue
+        where = positions.at(start)
         if not entry.key.strip():  # it cannot be cited, nor told apart from another
-            where = _position(entry.start_line, path, lines, "@")
             problems.append(("ME104", Problem(_NO_KEY, where)))
             continue
-        reference, repeated = _reference(entry, path, lines)
-        references.append(reference)
-        problems.extend(("ME104", problem) for problem in repeated)
+        references.append(Reference(entry.key, entry.entry_type.lower(), _fields(entry), where))
+        problems.extend(("ME104", problem) for problem in _repeated(entry, text, start, positions))
     return references, problems
 
 
@@ -105,28 +106,84 @@ class FieldLocator:
     def locate(self, entry: Reference, name: str) -> Location:
         """Where `name` is first given in `entry`, else where the entry starts."""
         at = entry.location
-        if at.line is None:
+        if at.line is None or at.column is None:
             return at
         if self._starts is None:
             self._starts = [
                 0,
                 *itertools.accumulate(len(line) + 1 for line in self._text.split("\n")),
             ]
-        text = self._text
-        start = self._starts[at.line - 1]
-        end = text.find("\n@", start + 1)
-        opening = _BLOCK_START.search(text, start, end if end >= 0 else len(text))
-        if opening is None:
-            return at
-        # A field's name is at the entry's own depth, not inside a value that reads like one.
-        depth = 1 if opening.group().endswith("{") else 0
-        field = re.compile(rf"(?:^|[,{{(])\s*({re.escape(name)})\s*=", re.I | re.M)
-        for match in field.finditer(text, opening.end() - 1, opening.endpos):
-            index = match.start(1)
-            if text.count("{", start, index) - text.count("}", start, index) == depth:
-                line = at.line + text.count("\n", start, index)
-                return Location(at.path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+        start = self._starts[at.line - 1] + at.column - 1
+        for field, index in field_names(self._text, start):
+            if field == name:
+                return _Positions(self._text, at.path, start, at.line).at(index)
         return at
+
+
+def field_names(text: str, start: int) -> Iterator[tuple[str, int]]:
+    """The name (lower case) and offset of each field of the entry whose `@` is at
+    `start`, read as bibtexparser reads them: at the entry's own depth, outside braces
+    and quotes, a mark after a backslash not being one."""
+    opening = _BLOCK_START.match(text, start)
+    if opening is None:
+        return
+    paren = opening.group().endswith("(")
+    depth, quoted = 0, False
+    for mark in _FIELD_MARK.finditer(text, opening.end()):
+        char = mark.group()
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth > 0:
+            depth -= 1
+        elif depth > 0:
+            continue
+        elif char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == ",":
+            name = _FIELD_NAME.match(text, mark.end())
+            if name is not None:
+                yield name.group(1).lower(), name.start(1)
+        elif paren == (char == ")"):  # the entry's closing brace or parenthesis
+            return
+
+
+_FIELD_MARK = re.compile(r'(?<!\\)[{}",)]')
+_FIELD_NAME = re.compile(r'\s*([^\s=,{}"#()]+)\s*=')
+
+
+class _Positions:
+    """Line and column of offsets into a text, each counted on from the one before.
+
+    Why: the lines bibtexparser reports miss every line that ends in a backslash, and
+    counting from the start of the text for every entry would be quadratic.
+    """
+
+    def __init__(self, text: str, path: str, offset: int = 0, line: int = 1) -> None:
+        self._text, self._path = text, path
+        self._offset, self._line = offset, line  # where counting stopped, and its line
+
+    def at(self, offset: int) -> Location:
+        """Where `offset` is; offsets must come in increasing order."""
+        self._line += self._text.count("\n", self._offset, offset)
+        self._offset = offset
+        return Location(self._path, self._line, offset - self._text.rfind("\n", 0, offset))
+
+
+def _block_starts(text: str, blocks: list[Block]) -> Iterator[tuple[Block, int]]:
+    """Each block with the offset of its first character (its `@` for an entry): the
+    blocks come in file order, each holding its source text as `raw`."""
+    offset = 0
+    for block in blocks:
+        raw = block.raw or ""
+        found = text.find(raw, offset)
+        if found < 0:  # not the source text after all: keep the place
+            yield block, offset
+            continue
+        start = found + max(raw.find("@"), 0)
+        yield block, start
+        offset = found + len(raw)
 
 
 def _unique_strings(strings: list[String]) -> list[String]:
@@ -246,42 +303,39 @@ def _part(part: str, strings: dict[str, str]) -> str:
     return strings.get(part.lower(), part)
 
 
-def _reference(entry: Entry, path: str, lines: list[str]) -> tuple[Reference, list[Problem]]:
-    """A `Reference` with lower-case field names; a repeated field keeps its first value,
-    as BibTeX does, and is reported."""
+def _fields(entry: Entry) -> dict[str, str]:
+    """The fields with lower-case names; a repeated field keeps its first value, as
+    BibTeX does."""
     fields: dict[str, str] = {}
-    repeated: list[Problem] = []
     for item in entry.fields:
-        name = item.key.lower()
-        if name in fields:
+        fields.setdefault(item.key.lower(), str(item.value))
+    return fields
+
+
+def _repeated(entry: Entry, text: str, start: int, positions: _Positions) -> list[Problem]:
+    """A problem at every repeated field of the entry whose `@` is at `start`."""
+    if len({item.key.lower() for item in entry.fields}) == len(entry.fields):
+        return []
+    seen: set[str] = set()
+    repeated: list[Problem] = []
+    for name, index in field_names(text, start):
+        if name in seen:
+            key = text[index : index + len(name)]
             repeated.append(
                 Problem(
-                    f"entry {entry.key!r} repeats field {item.key!r}; BibTeX keeps the first"
+                    f"entry {entry.key!r} repeats field {key!r}; BibTeX keeps the first"
                     " value, delete the other",
-                    _position(item.start_line, path, lines, item.key),
+                    positions.at(index),
                 )
             )
-            continue
-        fields[name] = str(item.value)
-    where = _position(entry.start_line, path, lines, "@")
-    return Reference(entry.key, entry.entry_type.lower(), fields, where), repeated
+        seen.add(name)
+    return repeated
 
 
-def _failed(block: ParsingFailedBlock, path: str, lines: list[str]) -> Problem:
+def _failed(block: ParsingFailedBlock, where: Location) -> Problem:
     reason = str(getattr(block.error, "abort_reason", "") or block.error)
     reason = reason.replace("`", "'").strip().rstrip(".")
     reason = _SENTENCE.sub(lambda m: "; " + m.group(1).lower(), reason[:1].lower() + reason[1:])
     match = _BLOCK_KEY.search(block.raw or "")
     what = f"entry {match.group(1)!r}" if match and match.group(1) else "block"
-    return Problem(
-        f"cannot parse {what}: {reason}; check its braces, quotes and commas",
-        _position(block.start_line, path, lines, "@"),
-    )
-
-
-def _position(line: int | None, path: str, lines: list[str], marker: str) -> Location:
-    """1-based location of `marker` on 0-based `line` (column 1 when absent)."""
-    if line is None:
-        return Location(path)
-    text = lines[line] if 0 <= line < len(lines) else ""
-    return Location(path, line + 1, text.find(marker) + 1 or 1)
+    return Problem(f"cannot parse {what}: {reason}; check its braces, quotes and commas", where)

@@ -316,6 +316,27 @@ def test_implausible_year(valid: Project, year: str) -> None:
             2,
             3,
         ),
+        # after a line ending in a backslash (bibtexparser does not count that line)
+        (
+            "@misc{other, title = {A \\\n B}}\n@article{smith2020, author = {Smith, A.},\n"
+            "  title = {T \\\n U}, journal = {J}, year = 2020,\n  doi = {x}}\n",
+            6,
+            3,
+        ),
+        # a quoted value that reads like a field is not taken for it
+        (
+            '@article{smith2020, note = "see, doi = {x}", author = {Smith, A.}, title = {T},'
+            " journal = {J}, doi = {x}}\n",
+            1,
+            96,
+        ),
+        # the second of two entries on one line
+        (
+            "@misc{other, doi = {y}} @article{smith2020, author = {Smith, A.}, title = {T},"
+            " journal = {J}, doi = {x}}\n",
+            1,
+            95,
+        ),
     ],
 )
 def test_field_findings_point_at_the_field(
