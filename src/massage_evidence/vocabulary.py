@@ -72,6 +72,11 @@ class StudyStatus(StrEnum):
     EXPRESSION_OF_CONCERN = "expression-of-concern"
     SUPERSEDED = "superseded"
 
+    @property
+    def is_withdrawn(self) -> bool:
+        """Retracted or under an expression of concern: not evidence at all (ME210)."""
+        return self in (StudyStatus.RETRACTED, StudyStatus.EXPRESSION_OF_CONCERN)
+
 
 class Domain(StrEnum):
     """A GRADE domain that moves certainty down (five) or up (three)."""

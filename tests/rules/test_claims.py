@@ -103,8 +103,21 @@ def test_grey_literature_only(valid: Project) -> None:
     assert valid.findings("ME304")[0].severity == "warning"
 
 
-@pytest.mark.parametrize("status", ["superseded", "retracted"])
-def test_research_no_longer_current_is_not_research_support(valid: Project, status: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "found"),
+    [
+        (
+            "superseded",
+            "has no current research among its support: smith2020 (rct, superseded),"
+            " nccih (agency-summary)",
+        ),
+        # the retracted trial is ME210's error; what is left is grey literature
+        ("retracted", "is supported only by grey literature: nccih (agency-summary)"),
+    ],
+)
+def test_research_no_longer_current_is_not_research_support(
+    valid: Project, status: str, found: str
+) -> None:
     """A superseded or withdrawn trial beside grey literature leaves no research support."""
     valid.write(
         "claims.yaml",
@@ -122,10 +135,17 @@ def test_research_no_longer_current_is_not_research_support(valid: Project, stat
             "claims.yaml",
             19,
             5,
-            f"claim 'pain-relief' has no current research among its support: smith2020 (rct,"
-            f" {status}), nccih (agency-summary); add research evidence or weaken the claim",
+            f"claim 'pain-relief' {found}; add research evidence or weaken the claim",
         )
     ]
+
+
+def test_a_withdrawn_study_alone_is_left_to_me210(valid: Project) -> None:
+    """Support that is only a retracted trial is ME210's error, not also ME304's warning."""
+    valid.write(
+        "claims.yaml", VALID_CLAIMS.replace("design: rct", "design: rct\n    status: retracted")
+    )
+    assert [f.code for f in valid.findings("ME210", "ME304")] == ["ME210"]
 
 
 def test_grey_literature_beside_research_passes(valid: Project) -> None:

@@ -98,11 +98,12 @@ def unknown_category(corpus: Corpus) -> Iterator[Problem]:
 @rule("ME304", "grey-literature-only", Severity.WARNING)
 def grey_literature_only(corpus: Corpus) -> Iterator[Problem]:
     """A claim's support is only grey literature (agency pages, web pages, news, blogs,
-    social media, video), or research that is no longer current.
+    social media, video), or research that has been superseded; withdrawn studies among
+    the support are left to ME210.
 
-    Why: grey literature can point to research but is not research, and a superseded or
-    withdrawn study is no longer evidence. A claim carried only by them has no research
-    evidence behind it, whatever the grade says.
+    Why: grey literature can point to research but is not research, and a superseded
+    study is no longer evidence. A claim carried only by them has no research evidence
+    behind it, whatever the grade says.
 
     Example:
         evidence:
@@ -118,8 +119,13 @@ def grey_literature_only(corpus: Corpus) -> Iterator[Problem]:
     """
     for i, claim in enumerate(corpus.claims):
         support = [e.ref for e in claim.evidence if e.stance.is_supporting]
-        studies = [corpus.studies[ref] for ref in support if ref in corpus.studies]
-        if not studies or len(studies) < len(support):
+        if not all(ref in corpus.studies for ref in support):
+            continue
+        # Withdrawn studies are ME210's errors already; what is left is judged here.
+        kept = [(ref, corpus.studies[ref]) for ref in support]
+        kept = [(ref, study) for ref, study in kept if not study.status.is_withdrawn]
+        studies = [study for _, study in kept]
+        if not studies:
             continue
         if any(s.design.info.is_research and s.status is StudyStatus.CURRENT for s in studies):
             continue
@@ -127,7 +133,7 @@ def grey_literature_only(corpus: Corpus) -> Iterator[Problem]:
             f"{ref} ({study.design}"
             + ("" if study.status is StudyStatus.CURRENT else f", {study.status}")
             + ")"
-            for ref, study in zip(support, studies, strict=True)
+            for ref, study in kept
         )
         if any(s.design.info.is_research for s in studies):
             found = f"has no current research among its support: {cited}"

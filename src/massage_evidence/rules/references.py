@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from ..findings import Problem, Severity, Suggester
 from ..models import Corpus, Reference, bare_doi
-from ..vocabulary import StudyStatus
 from . import rule
 
 
@@ -335,9 +334,6 @@ def implausible_year(corpus: Corpus) -> Iterator[Problem]:
                 )
 
 
-_WITHDRAWN = {StudyStatus.RETRACTED, StudyStatus.EXPRESSION_OF_CONCERN}
-
-
 @rule("ME210", "withdrawn-study-cited", Severity.ERROR)
 def withdrawn_study_cited(corpus: Corpus) -> Iterator[Problem]:
     """A retracted study, or one under an expression of concern, is cited as support.
@@ -362,7 +358,7 @@ def withdrawn_study_cited(corpus: Corpus) -> Iterator[Problem]:
     for i, claim in enumerate(corpus.claims):
         for j, evidence in enumerate(claim.evidence):
             study = corpus.studies.get(evidence.ref)
-            if study is not None and study.status in _WITHDRAWN and evidence.stance.is_supporting:
+            if study is not None and study.status.is_withdrawn and evidence.stance.is_supporting:
                 yield Problem(
                     f"claim {claim.id!r} cites {evidence.ref!r} ({study.status}) as"
                     f" {evidence.stance} evidence; withdrawn work is not evidence",
