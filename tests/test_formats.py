@@ -483,7 +483,7 @@ def test_cli_junit_error_exits_one(
             [
                 {
                     "type": "error",
-                    "message": "refs.bib:1:21: entry 'smith2020' repeats field 'title';"
+                    "message": "refs.bib:1:34: entry 'smith2020' repeats field 'title';"
                     " BibTeX keeps the first value, delete the other",
                 }
             ],
