@@ -172,6 +172,21 @@ def test_reference_links(valid: Project, fields: str, links: list[str]) -> None:
     assert re.findall(r'<a href="([^"#]*)"', bibliography) == links
 
 
+def test_a_category_title_with_a_web_address(valid: Project) -> None:
+    """In the summary table a category's title is a link's text, so an address in it is
+    not an autolink (links may not nest); in the map and its heading it is one."""
+    valid.write(
+        "claims.yaml",
+        VALID_CLAIMS.replace("studies:", "categories:\n  pain: Pain, see https://e.org\nstudies:"),
+    )
+    lines = render(load(valid.root / "claims.yaml"), "md").splitlines()
+    assert [line for line in lines if "e.org" in line] == [
+        "| [Pain, see https://e.org](#pain-see-httpseorg) | 1 | 1 |  |  |  |  |",
+        "| Pain, see <https://e.org> | 🟢 [pain-relief](#pain-relief) |  |  |  |",
+        "## Pain, see <https://e.org>",
+    ]
+
+
 @pytest.mark.parametrize("end", ["\n", "\r", "\r\n"])
 def test_a_passage_is_cited_at_its_line(valid: Project, end: str) -> None:
     """The report gives the line a passage is on, whatever the document's line ends."""
@@ -193,6 +208,21 @@ def test_markdown_escape_keeps_mentions_and_issue_numbers_as_text() -> None:
     assert markdown_escape("ask @nccih about #12 (see a@b.org, #tag)") == (
         r"ask @&#8203;nccih about \#&#8203;12 (see a@b.org, \#tag)"
     )
+
+
+def test_markdown_escape_keeps_web_addresses_whole() -> None:
+    """A web address in free text is an autolink, so nothing is escaped inside it: a
+    YouTube handle keeps its @, a fragment its #12; sentence punctuation after it and a
+    bracket it did not open stay outside, and a | that would end a table cell is %7C.
+    Inside a link's text, where a link may not be, it is escaped as text."""
+    assert markdown_escape(
+        "see https://youtube.com/@rub_it#12, (https://en.wikipedia.org/wiki/Back_(anatomy))."
+        " Or https://e.org/a?b=1&c=|2 *now*"
+    ) == (
+        "see <https://youtube.com/@rub_it#12>, (<https://en.wikipedia.org/wiki/Back_(anatomy)>)."
+        r" Or <https://e.org/a?b=1&c=%7C2> \*now\*"
+    )
+    assert markdown_escape("https://e.org/@x_y", links=False) == r"https://e.org/@&#8203;x\_y"
 
 
 def test_user_template_overrides_and_extends(project: Project) -> None:

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 REPORT_TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2"}
 DOCUMENT_TEMPLATE = "document.html.j2"
 _LEADING_NUMBER = re.compile(r"^\s*\[?\d+\]?\.?\s+")
-_URL = re.compile(r"(https?://[^\s<>]+[^\s<>.,;:])")
 
 
 class _ConfinedLoader(FileSystemLoader):
@@ -185,12 +184,8 @@ def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
 
 def markdown_entry(text: object) -> str:
     """A formatted bibliography entry for a numbered Markdown list: escaped, without the
-    number a numbered style puts first, and with its URLs left as autolinks."""
-    value = _LEADING_NUMBER.sub("", str(text))
-    parts = _URL.split(value)
-    return "".join(
-        f"<{part}>" if _URL.fullmatch(part) else markdown_escape(part) for part in parts if part
-    )
+    number a numbered style puts first."""
+    return markdown_escape(_LEADING_NUMBER.sub("", str(text)))
 
 
 def markdown_anchor(text: object) -> str:
