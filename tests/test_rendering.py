@@ -286,16 +286,35 @@ def test_template_errors_point_at_the_template_line(
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("included", [False, True], ids=["template", "included"])
 @pytest.mark.parametrize("number", ["(9**9999)|string", "9" * 5000])
-def test_a_template_with_a_number_python_cannot_write(project: Project, number: str) -> None:
+def test_a_template_with_a_number_python_cannot_write(
+    project: Project, number: str, included: bool
+) -> None:
     """Jinja folds or reads a constant Python refuses to turn into digits before any
-    template frame runs: still one error naming the template."""
-    project.write("templates/report.md.j2", f"# {{{{ {number} }}}}\n")
+    template frame runs: still one error naming the template, the included one if that
+    is where the number is."""
+    failing = "part.txt" if included else "report.md.j2"
+    if included:
+        project.write("templates/report.md.j2", "# {{ title }}\n{% include 'part.txt' %}\n")
+    project.write(f"templates/{failing}", f"# {{{{ {number} }}}}\n")
     with pytest.raises(RenderError) as caught:
         render(load(DESKS), "md", templates=project.root / "templates")
     assert str(caught.value).startswith(
-        f"{project.root / 'templates' / 'report.md.j2'}: cannot compile it: ValueError:"
+        f"{project.root / 'templates' / failing}: cannot compile it: ValueError:"
         " Exceeds the limit (4300 digits) for integer string conversion"
+    )
+
+
+def test_an_included_template_that_is_not_utf8(project: Project) -> None:
+    """An included template that is not UTF-8 is named itself, as the one rendered is."""
+    project.write("templates/report.md.j2", "# {{ title }}\n{% include 'part.txt' %}\n")
+    project.write("templates/part.txt", b"\xff\n")
+    with pytest.raises(RenderError) as caught:
+        render(load(DESKS), "md", templates=project.root / "templates")
+    assert str(caught.value) == (
+        f"{project.root / 'templates' / 'part.txt'}: not valid UTF-8 (byte 0xff);"
+        " re-save it as UTF-8"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,12 +66,37 @@ class _ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+class _CompilingLoader(ChoiceLoader):
+    """The loaders in turn; a template that fails to compile is a `RenderError` naming
+    its own file, an included one too.
+
+    Why: Jinja's lexer and compiler fail like Python on some constants (a number of
+    thousands of digits, which Python will not read or write), before any template frame
+    exists to locate the error by.
+    """
+
+    def load(
+        self,
+        environment: Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        try:
+            return super().load(environment, name, globals)
+        except (TemplateError, RenderError):
+            raise
+        except Exception as error:
+            _, filename, _ = self.get_source(environment, name)
+            message = f"cannot compile it: {type(error).__name__}: {error}"
+            raise RenderError(message, filename) from None
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     """The Jinja environment: user templates first, then the packaged ones."""
     packaged = PackageLoader("massage_evidence", "templates")
     loaders = [_ConfinedLoader(templates)] if templates is not None else []
     env = SandboxedEnvironment(
-        loader=ChoiceLoader([*loaders, packaged, PrefixLoader({"base": packaged})]),
+        loader=_CompilingLoader([*loaders, packaged, PrefixLoader({"base": packaged})]),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html.j2", "svg.j2", "html"], default_for_string=False),
         keep_trailing_newline=True,
@@ -124,8 +149,10 @@ def render_document(
 
 def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
     try:
-        template = _compiled(env, name)
+        template = env.get_template(name)
         page = template.render(view)
+    except RenderError:
+        raise
     except TemplateSyntaxError as error:
         raise RenderError(
             error.message or str(error), error.filename or error.name, error.lineno
@@ -147,23 +174,6 @@ def _render(env: SandboxedEnvironment, name: str, view: dict[str, Any]) -> str:
             template.filename,
         ) from None
     return page
-
-
-def _compiled(env: SandboxedEnvironment, name: str) -> Template:
-    """Template `name`, compiled.
-
-    Why: Jinja's lexer and compiler fail like Python on some constants (a number of
-    thousands of digits, which Python will not read or write), before any template frame
-    exists to locate the error by.
-    """
-    try:
-        return env.get_template(name)
-    except TemplateError:
-        raise
-    except Exception as error:
-        assert env.loader is not None
-        _, filename, _ = env.loader.get_source(env, name)
-        raise RenderError(f"cannot compile it: {type(error).__name__}: {error}", filename) from None
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
