@@ -142,12 +142,16 @@ def test_a_folder_named_with_braces(valid: Project, capsys: pytest.CaptureFixtur
     )
 
 
+_TOO_DEEP = "arrays or inline tables nested too deep"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("tool = 1\n", "'tool' must be a table"),
         ("[x]\ny = " + "9" * 5000 + "\n", "cannot read it: a number is too long to read"),
-        ("[x]\ny = " + "[" * 5000 + "]" * 5000 + "\n", "cannot read it: arrays nested too deep"),
+        ("[x]\ny = " + "[" * 5000 + "]" * 5000 + "\n", f"cannot read it: {_TOO_DEEP}"),
+        ("[x]\ny = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n", f"cannot read it: {_TOO_DEEP}"),
         ("[[tool]]\n", "'tool' must be a table"),
         (
             "[tool]\nmassage-evidence = 5\n",

@@ -221,6 +221,8 @@ def test_names(author: str, names: list[dict[str, str]]) -> None:
         ("year = {2015}, month = {²}", {"date-parts": [[2015]]}),
         (r"year = {{\noopsort{a}}1973}", {"date-parts": [[1973]]}),
         ("year = {in press}", {"literal": "in press"}),
+        ("year = {٢٠١٥}", {"literal": "٢٠١٥"}),  # not ASCII digits: ME209 refuses it too
+        ("date = {٢٠١٥-09-01}, year = {2014}", {"date-parts": [[2014]]}),
         ("date = {2015-09-01}", {"date-parts": [[2015, 9, 1]]}),
         ("date = {2015-09/2015-10}", {"date-parts": [[2015, 9], [2015, 10]]}),
         ("date = {sometime}, year = {2014}", {"date-parts": [[2014]]}),

@@ -195,6 +195,9 @@ def test_sizes_take_binary_units() -> None:
         + "9" * 58
         + "…"
     )
+    with pytest.raises(ConfigError) as caught:  # digits other than ASCII are not a size
+        limits.override({"max-file-size": "\u0663MiB"}, origin="--")
+    assert str(caught.value).endswith("; got '\u0663MiB'")
 
 
 def test_limits_on_the_command_line(minimal: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,15 +214,27 @@ def test_limits_on_the_command_line(minimal: Project, capsys: pytest.CaptureFixt
     assert (status, out) == (0, "no problems found\n")
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "got"),
+    [
+        ("--max-depth", "5000", "5000"),
+        ("--max-items", "0", "0"),
+        ("--max-yaml-nodes", "ten", "'ten'"),
+        ("--max-items", "\u0663", "'\u0663'"),  # an Arabic-Indic 3: digits are ASCII
+        ("--max-items", "9" * 5000, "'" + "9" * 58 + "…"),
+        ("--max-depth", "x" * 300, "'" + "x" * 58 + "…"),
+    ],
+)
 def test_bad_limit_on_the_command_line(
-    minimal: Project, capsys: pytest.CaptureFixture[str]
+    minimal: Project, capsys: pytest.CaptureFixture[str], option: str, value: str, got: str
 ) -> None:
-    """A limit out of range is a usage error naming the option."""
-    assert run(capsys, "validate", "claims.yaml", "--max-depth", "5000") == (
+    """A limit that is not a whole number in range is a usage error naming the option,
+    the value cut short if long."""
+    upper = " up to 1,000" if option == "--max-depth" else ""
+    assert run(capsys, "validate", "claims.yaml", option, value) == (
         2,
         "",
-        "massage-evidence: error: --max-depth must be a whole number from 1 up to 1,000;"
-        " got 5000\n",
+        f"massage-evidence: error: {option} must be a whole number from 1{upper}; got {got}\n",
     )
 
 

@@ -67,11 +67,17 @@ def test_yaml_syntax_error(minimal: Project) -> None:
             "a number of 5,000 digits is too long to read; quote it as text",
         ),
         # hex and octal: Python reads them at any length, but cannot write them back
-        ("0x" + "f" * 3600, 9, "a number of 3,600 digits is too long to read; quote it as text"),
+        (
+            "0x" + "f" * 3600,
+            9,
+            "a number of 4,335 digits once written in decimal is too long to read; quote it"
+            " as text",
+        ),
         (
             "[0o" + "7" * 5000 + "]",
             10,
-            "a number of 5,000 digits is too long to read; quote it as text",
+            "a number of 4,516 digits once written in decimal is too long to read; quote it"
+            " as text",
         ),
     ],
 )

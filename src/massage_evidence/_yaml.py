@@ -104,7 +104,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
         # exports): a hex or octal one counts by the decimal digits it would take.
         digits = math.ceil(len(written) * math.log10(base))
         if digits > sys.get_int_max_str_digits() > 0:
-            message = f"a number of {len(written):,} digits is too long to read; quote it as text"
+            size = f"{digits:,} digits" + ("" if base == 10 else " once written in decimal")
+            message = f"a number of {size} is too long to read; quote it as text"
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         return int(written, base) if base != 10 else int(value)
 

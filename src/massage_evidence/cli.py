@@ -76,6 +76,14 @@ def _inputs(corpus_inputs: Sequence[str]) -> tuple[str, ...]:
     return (*corpus_inputs, *noted)
 
 
+def _count(value: str) -> int | str:
+    """A whole number as written; anything else is left as text, for the limits to refuse
+    in their own words (click's echo of the value would be as long as the value)."""
+    text = value.strip()
+    digits = text.lstrip("+-")
+    return int(text) if digits.isascii() and digits.isdecimal() and len(text) <= 30 else text
+
+
 def input_options(command: _Command) -> _Command:
     """Add the options that bound what a command reads; `_input_policy` collects them.
 
@@ -93,21 +101,21 @@ def input_options(command: _Command) -> _Command:
         ),
         (
             "--max-yaml-nodes",
-            int,
+            _count,
             "N",
             "Refuse a claims file that expands to more than N YAML values, aliases"
             f" included. [default: {limits.max_yaml_nodes}]",
         ),
         (
             "--max-depth",
-            int,
+            _count,
             "N",
             f"Refuse YAML nested deeper than N levels (N up to {MAX_SAFE_DEPTH})."
             f" [default: {limits.max_depth}]",
         ),
         (
             "--max-items",
-            int,
+            _count,
             "N",
             f"Refuse more than N claims, or N bibliography entries. [default: {limits.max_items}]",
         ),

@@ -60,7 +60,9 @@ def _table(path: Path) -> dict[str, Any] | None:
     except ValueError:  # tomllib's only other one: Python refuses to read the number
         raise ConfigError(f"{path}: cannot read it: a number is too long to read") from None
     except RecursionError:
-        raise ConfigError(f"{path}: cannot read it: arrays nested too deep") from None
+        raise ConfigError(
+            f"{path}: cannot read it: arrays or inline tables nested too deep"
+        ) from None
     tool = document.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: 'tool' must be a table")

@@ -71,8 +71,8 @@ _LITERALS = {
 # Where BibTeX's `number` goes: a journal's issue, a book's number in its series, else a number.
 _ISSUE_TYPES = {"article-journal", "periodical"}
 _SERIES_TYPES = {"book", "chapter", "paper-conference", "pamphlet"}
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_YEAR = re.compile(r"\d{1,4}")
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only, as ME209 reads a year
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WORD_BREAKS = " \t\r\n~"
 

@@ -27,7 +27,7 @@ SETTINGS = {
 """Setting name (command line and pyproject.toml) of each `Limits` field."""
 
 _CEILINGS = {"max_depth": MAX_SAFE_DEPTH}
-_SIZE = re.compile(r"\s*(\d{1,30})\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)  # no size is longer
+_SIZE = re.compile(r"\s*([0-9]{1,30})\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)  # no size is longer
 _UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
 

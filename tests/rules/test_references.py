@@ -142,6 +142,11 @@ def test_biblatex_fields_satisfy_requirements(valid: Project) -> None:
             "doi '10.1000/a b' of entry 'smith2020' is not a DOI"
             " (expected '10.<registrant>/<suffix>')",
         ),
+        (  # a registrant of Arabic-Indic digits: DOIs are written in ASCII digits
+            "10.\u0661\u0660\u0660\u0660/abc",
+            "doi '10.\u0661\u0660\u0660\u0660/abc' of entry 'smith2020' is not a DOI"
+            " (expected '10.<registrant>/<suffix>')",
+        ),
         (
             "https://doi.org/10.1002/14651858.CD001929.pub3",
             "doi 'https://doi.org/10.1002/14651858.CD001929.pub3' of entry 'smith2020' is not"
@@ -179,6 +184,7 @@ def test_valid_doi(valid: Project, doi: str) -> None:
         ),
         ("026329399", "pmid '026329399' of entry 'smith2020' is not a PubMed id (digits only)"),
         ("1234567890", "pmid '1234567890' of entry 'smith2020' is not a PubMed id (digits only)"),
+        ("٢٦٣٢٩٣٩٩", "pmid '٢٦٣٢٩٣٩٩' of entry 'smith2020' is not a PubMed id (digits only)"),
     ],
 )
 def test_invalid_pmid(valid: Project, pmid: str, message: str) -> None:

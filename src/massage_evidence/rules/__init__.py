@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 Check = Callable[["Corpus"], Iterable[Problem]]
 
-_CODE = re.compile(r"^ME[1-9]\d\d$")
+_CODE = re.compile(r"^ME[1-9][0-9][0-9]$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -144,7 +144,7 @@ def missing_bibtex_field(corpus: Corpus) -> Iterator[Problem]:
                 )
 
 
-_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_DOI = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+$")
 
 
 @rule("ME204", "invalid-doi", Severity.ERROR)
@@ -178,7 +178,7 @@ def invalid_doi(corpus: Corpus) -> Iterator[Problem]:
         )
 
 
-_PMID = re.compile(r"^[1-9]\d{0,8}$")
+_PMID = re.compile(r"^[1-9][0-9]{0,8}$")
 
 
 @rule("ME205", "invalid-pmid", Severity.ERROR)
@@ -294,7 +294,7 @@ def unappraised_study(corpus: Corpus) -> Iterator[Problem]:
         )
 
 
-_YEAR = re.compile(r"^\d{4}")
+_YEAR = re.compile(r"^[0-9]{4}")
 _EARLIEST_YEAR = 1600
 
 
