@@ -122,6 +122,28 @@ def test_repeated_yaml_key(minimal: Project) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("repeat", "claim"),
+    [
+        (("    category: pain\n", "    category: pain\n    category: stress\n"), "pain-relief"),
+        (
+            ("        stance: supports\n", "        stance: supports\n        stance: x\n"),
+            "pain-relief",
+        ),
+        (("title: Test corpus\n", "title: Test corpus\ntitle: again\n"), None),
+    ],
+)
+def test_a_repeated_key_names_its_claim(
+    minimal: Project, repeat: tuple[str, str], claim: str | None
+) -> None:
+    """ME103 in a claim carries the claim's id, as ME102 does; outside one, none."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace(*repeat) + "studies: {}\nstudies: {}\n")
+    assert [(f.code, f.claim) for f in minimal.findings()] == [
+        ("ME103", claim),
+        ("ME103", None),  # the top-level key after the claims
+    ]
+
+
 def test_wrong_type_deep_in_a_claim(minimal: Project) -> None:
     """A wrong value deep in a claim is ME102 at the value, naming the path and choices."""
     minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("stance: supports", "stance: support"))

@@ -6,6 +6,7 @@ needs the line, the field, what was expected and, for a typo, what was meant.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import types
@@ -19,7 +20,7 @@ from pydantic.dataclasses import is_pydantic_dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from .findings import Problem, did_you_mean
+from .findings import Location, Problem, did_you_mean
 from .models import KEBAB_PATTERN, TEXT_PATTERN, Corpus, Locating
 
 _YAML_TYPES = {
@@ -41,6 +42,30 @@ def schema_problems(error: ValidationError, locator: Locating, claims: object) -
         for detail in error.errors(include_url=False)
         for problem in [_problem(detail, locator)]
     ]
+
+
+def claim_at(where: Location, locator: Locating, data: object) -> str | None:
+    """The id of the claim whose item in `claims` holds `where`, when it is a valid id.
+
+    Why: a problem found while reading (a repeated key) knows only its place; the claim
+    it is in tells a reader of a long file which one to open.
+    """
+    if not isinstance(data, dict) or where.line is None:
+        return None
+    claims = data.get("claims")
+    if not isinstance(claims, list) or not claims:
+        return None
+    place = (where.line, where.column or 0)
+    after = [_place(locator.locate(key, key=True)) for key in data if key != "claims"]
+    if min((p for p in after if p > _place(locator.locate("claims"))), default=place) < place:
+        return None  # in a top-level key written after the claims
+    starts = [_place(locator.locate("claims", i)) for i in range(len(claims))]
+    index = bisect.bisect_right(starts, place) - 1
+    return _claim_id(("claims", index), claims) if index >= 0 else None
+
+
+def _place(location: Location) -> tuple[int, int]:
+    return location.line or 0, location.column or 0
 
 
 def _claim_id(loc: tuple[int | str, ...], claims: object) -> str | None:

@@ -9,6 +9,7 @@ kept on the corpus and reported with the rule findings.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import stat
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from ._bibtex import FieldLocator, block_past, line_feeds, parse_bibtex
 from ._gc import paused_gc
-from ._schema import schema_problems
+from ._schema import claim_at, schema_problems
 from ._yaml import ParsedYaml, parse_yaml
 from .cache import Cache
 from .errors import LoadError
@@ -77,7 +78,7 @@ def load_read(
     display = display_path(path)
     parsed = parse_yaml(text, display, limits)
     if parsed.problems:
-        raise _load_error(parsed.problems)
+        raise _load_error([_in_claim(problem, parsed) for problem in parsed.problems])
     corpus = _modelled(parsed, limits)
     corpus._path = display
     corpus._locator = parsed.locator
@@ -86,6 +87,13 @@ def load_read(
     kept += _attach_documents(corpus, path.parent, reader)
     corpus._load_problems = tuple(kept)
     return corpus
+
+
+def _in_claim(coded: Coded, parsed: ParsedYaml) -> Coded:
+    """A problem of the claims file with the id of the claim it is in, if any."""
+    code, problem = coded
+    claim = problem.claim or claim_at(problem.location, parsed.locator, parsed.data)
+    return code, dataclasses.replace(problem, claim=claim)
 
 
 def _modelled(parsed: ParsedYaml, limits: Limits) -> Corpus:
