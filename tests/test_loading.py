@@ -341,6 +341,26 @@ def test_claim_id_must_be_kebab_case(minimal: Project) -> None:
     ]
 
 
+def test_a_key_that_is_not_kebab_case_is_found_at_the_key(minimal: Project) -> None:
+    """A category or study key that is not kebab-case is ME102 at the key, not its value."""
+    minimal.write(
+        "claims.yaml",
+        MINIMAL_CLAIMS.replace(
+            "title: Test corpus\n", "title: Test corpus\ncategories:\n  Pain: P\n"
+        ),
+    )
+    assert minimal.rows("ME102") == [
+        (
+            "ME102",
+            "claims.yaml",
+            4,
+            3,
+            "categories.Pain: 'Pain' must be lowercase kebab-case (letters, digits and single"
+            " hyphens), e.g. 'pain'",
+        )
+    ]
+
+
 def test_yaml_12_booleans_and_dates_stay_text(minimal: Project) -> None:
     """`no` and dates are text, as in YAML 1.2, not a boolean or a date object."""
     minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("title: Test corpus", "title: no") + "\n")

@@ -100,7 +100,7 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
         return Problem(
             message + did_you_mean(name, _field_names(parent)), locator.locate(*loc, key=True)
         )
-    at = locator.locate(*loc)
+    at = locator.locate(*loc, key=detail["loc"][-1:] == ("[key]",))  # a key's error: at it
     if kind in {"model_type", "dataclass_type"}:
         if not loc and given is None:
             return Problem(
