@@ -169,11 +169,36 @@ def test_link_to_a_device_is_refused(minimal: Project, capsys: pytest.CaptureFix
     assert run(capsys, *VALIDATE, "-o", "report.txt") == (
         2,
         "",
-        "massage-evidence: error: cannot write 'report.txt': it is a symbolic link to a"
-        " device or pipe; give a regular file, or leave out the output option to print"
-        " the result\n",
+        f"massage-evidence: error: {_LINK_REFUSED}\n",
     )
     assert (minimal.root / "report.txt").readlink() == Path("/dev/null")
+
+
+_LINK_REFUSED = (
+    "cannot write 'report.txt': it is a symbolic link to a device, a pipe or a standard"
+    " stream; give a regular file, or leave out the output option to print the result"
+)
+
+
+@pytest.mark.parametrize("target", ["/dev/stdout", "/proc/self/fd/1"])
+def test_link_to_standard_output_redirected_to_a_file(minimal: Project, target: str) -> None:
+    """Standard output redirected to a file: a link to it (`/dev/stdout`) leads to a
+    regular file, but it is still refused, and the link kept."""
+    (minimal.root / "report.txt").symlink_to(target)
+    with (minimal.root / "log.txt").open("w") as log:
+        child = subprocess.run(
+            [sys.executable, "-m", "massage_evidence", *VALIDATE, "-o", "report.txt"],
+            stdout=log,
+            stderr=subprocess.PIPE,
+            cwd=minimal.root,
+            check=False,
+        )
+    assert (child.returncode, child.stderr) == (
+        2,
+        f"massage-evidence: error: {_LINK_REFUSED}\n".encode(),
+    )
+    assert (minimal.root / "report.txt").readlink() == Path(target)
+    assert (minimal.root / "log.txt").read_text() == ""
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable
@@ -47,8 +48,9 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[str | os.PathLike[st
         return
     if found is not None and stat.S_ISLNK(found.st_mode) and _links_to_device(path):
         raise OutputError(
-            f"cannot write {str(path)!r}: it is a symbolic link to a device or pipe; give"
-            " a regular file, or leave out the output option to print the result"
+            f"cannot write {str(path)!r}: it is a symbolic link to a device, a pipe or a"
+            " standard stream; give a regular file, or leave out the output option to print"
+            " the result"
         )
     if found is not None and not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
         raise OutputError(f"cannot write {str(path)!r}: it is not a regular file")
@@ -96,11 +98,31 @@ def _is_device(mode: int) -> bool:
 
 
 def _links_to_device(link: Path) -> bool:
+    """Whether the link leads to a device or pipe, or to a process's open file.
+
+    Why the open file: `/dev/stdout` is a link to `/proc/self/fd/1`, which leads to
+    whatever standard output is; redirected to a file, it would be taken for a link to a
+    regular file, and `/dev/stdout` itself replaced by the report.
+    """
+    hop = link.absolute()
+    for _ in range(_MOST_HOPS):
+        if _OPEN_FILE.fullmatch(hop.as_posix()):
+            return True
+        try:
+            target = hop.readlink()
+        except OSError:  # not a link (any more): where the chain ends
+            break
+        hop = Path(os.path.normpath(hop.parent / target))
     try:
         mode = link.stat().st_mode
     except OSError:  # a dangling link is replaced like a missing file
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+# `/proc/<pid>/fd/<n>` and `/dev/fd/<n>`: a process's open files, as Linux and macOS name them.
+_OPEN_FILE = re.compile(r"/(?:proc/[^/]+|dev)/fd/[0-9]+")
+_MOST_HOPS = 40  # as the kernel follows links
 
 
 def _failed(path: Path, error: OSError) -> OutputError:
