@@ -255,3 +255,24 @@ def test_a_moved_repository_root_is_another_corpus(
     assert (main(argv), capsys.readouterr().out) == (0, "no problems found\n")
     (project.root / ".git").rmdir()
     assert (main(argv), capsys.readouterr().out) == (1, outside)
+
+
+def test_a_link_moved_outside_the_repository_is_checked_again(
+    valid: Project, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A document reached through a link that now leads outside the repository, to a
+    file of the same content, is ME107: the cache knows where each input really is."""
+    outside = tmp_path_factory.mktemp("outside") / "a.txt"
+    outside.write_bytes((valid.root / "article.txt").read_bytes())
+    (valid.root / "link.txt").symlink_to("article.txt")
+    valid.write("claims.yaml", VALID_CLAIMS.replace("path: article.txt", "path: link.txt"))
+    argv = ["validate", "claims.yaml", "--select", "ME107"]
+    assert (main(argv), capsys.readouterr().out) == (0, "no problems found\n")
+    (valid.root / "link.txt").unlink()
+    (valid.root / "link.txt").symlink_to(outside)
+    assert (main(argv), capsys.readouterr().out) == (
+        1,
+        f"claims.yaml:5:11: ME107 [error] 'link.txt' leads through a symbolic link to"
+        f" {str(outside)!r} outside the repository root {str(valid.root)!r} and is not read;"
+        " move it inside, or allow it with --allow-outside-root\n1 error, 0 warnings, 0 info\n",
+    )

@@ -86,7 +86,7 @@ class Cache:
             return None
         try:
             for path, digest in entry["hashes"].items():
-                if _hash_file(Path(path)) != digest:
+                if _input_state(Path(path)) != digest:
                     return None
             findings = [Finding.model_validate(item) for item in entry["findings"]]
             return findings, tuple(str(path) for path in entry["inputs"])
@@ -100,7 +100,7 @@ class Cache:
         shown = list(inputs)
         entry = {
             "inputs": shown,
-            "hashes": {str(Path(path).absolute()): _hash_file(Path(path)) for path in shown},
+            "hashes": {str(Path(path).absolute()): _input_state(Path(path)) for path in shown},
             "findings": [finding.model_dump(mode="json") for finding in findings],
         }
         self._write("findings", self._findings_key(claims, options), entry)
@@ -218,14 +218,16 @@ def decode_entry(data: bytes) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def _hash_file(path: Path) -> str | None:
-    """What an input is now: the hash of a regular file's content; for anything else (a
-    device, a folder, a file too large to have been read) its type, size and time, never
-    its content; None when it does not exist."""
+def _input_state(path: Path) -> str | None:
+    """What an input is now: where it really is (a link moved outside the repository is
+    ME107, whatever its content) and the hash of a regular file's content; for anything
+    else (a device, a folder, a file too large to have been read) its type, size and
+    time, never its content; None when it does not exist."""
     try:
+        real = os.path.realpath(path)
         status = path.stat()
         if stat.S_ISREG(status.st_mode) and status.st_size <= _HASHED_BYTES:
-            return content_hash(path.read_bytes())
+            return f"{real}\0{content_hash(path.read_bytes())}"
     except (OSError, ValueError):  # ValueError: a path with a NUL character
         return None
-    return f"{status.st_mode}:{status.st_size}:{status.st_mtime_ns}"
+    return f"{real}\0{status.st_mode}:{status.st_size}:{status.st_mtime_ns}"
