@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -138,3 +142,19 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets an empty cache folder, never the user's."""
     monkeypatch.setenv("MASSAGE_EVIDENCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+# Root reads any file whatever its permission bits; without these capabilities it cannot.
+_PRIVILEGES = "-dac_override,-dac_read_search,-fowner"
+
+
+def run_unprivileged(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`massage-evidence ARGV` in a child that permission bits apply to, root or not
+    (for root, through util-linux's setpriv without the capabilities that bypass them)."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permission bits do not apply")
+        prefix = ["setpriv", f"--bounding-set={_PRIVILEGES}", f"--inh-caps={_PRIVILEGES}"]
+    command = [*prefix, sys.executable, "-m", "massage_evidence", *argv]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)

@@ -6,7 +6,7 @@ import pytest
 
 from massage_evidence.cli import main
 
-from .conftest import VALID_CLAIMS, Project
+from .conftest import VALID_CLAIMS, Project, run_unprivileged
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -191,3 +191,22 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
         "ME101  yaml-syntax                     error    The claims file is not valid YAML."
     )
     assert "ME504  unannotated-claim               warning  A sentence of a document" in out
+
+
+def test_a_folder_that_cannot_be_searched(valid: Project) -> None:
+    """A claims file in a folder without search permission: one line, exit 2 (looking
+    for its pyproject.toml is the first read that fails)."""
+    (valid.root / "sub").mkdir()
+    for name in ("claims.yaml", "refs.bib", "article.txt"):
+        (valid.root / name).rename(valid.root / "sub" / name)
+    (valid.root / "sub").chmod(0)
+    try:
+        child = run_unprivileged("validate", "sub/claims.yaml", cwd=valid.root)
+    finally:
+        (valid.root / "sub").chmod(0o755)
+    assert (child.returncode, child.stdout, child.stderr) == (
+        2,
+        "",
+        f"massage-evidence: error: {valid.root / 'sub' / 'pyproject.toml'}: cannot read it:"
+        " Permission denied\n",
+    )

@@ -15,7 +15,7 @@ from massage_evidence.cli import main
 from massage_evidence.markdown import markdown_escape
 from massage_evidence.rendering import render, render_document
 
-from .conftest import REPO, VALID_ARTICLE, VALID_CLAIMS, Project
+from .conftest import REPO, VALID_ARTICLE, VALID_CLAIMS, Project, run_unprivileged
 
 DESKS = REPO / "tests" / "data" / "standing-desks" / "claims.yaml"
 BUNDLED = REPO / "data" / "claims.yaml"
@@ -408,4 +408,21 @@ def test_report_jobs(project: Project, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["report", str(DESKS), "--jobs", "0"]) == 2
     assert capsys.readouterr().err == (
         "massage-evidence: error: Invalid value for '-j' / '--jobs': 0 is not in the range x>=1.\n"
+    )
+
+
+@pytest.mark.parametrize("included", [False, True], ids=["template", "included"])
+def test_a_template_that_cannot_be_read(valid: Project, included: bool) -> None:
+    """A template without read permission, or one it includes: one line, exit 2."""
+    failing = "part.txt" if included else "report.md.j2"
+    if included:
+        valid.write("tp/report.md.j2", "# {{ title }}\n{% include 'part.txt' %}\n")
+    valid.write(f"tp/{failing}", "# {{ title }}\n").chmod(0)
+    child = run_unprivileged(
+        "report", "claims.yaml", "--format", "md", "--templates", "tp", cwd=valid.root
+    )
+    assert (child.returncode, child.stdout, child.stderr) == (
+        2,
+        "",
+        f"massage-evidence: error: tp/{failing}: cannot read it: Permission denied\n",
     )

@@ -41,11 +41,16 @@ def find_config(start: Path) -> Config:
     `[tool.massage-evidence]` table.
 
     Raises:
-        ConfigError: the table has an unknown key or a value of the wrong type.
+        ConfigError: the table has an unknown key or a value of the wrong type, or a
+            pyproject.toml cannot be read.
     """
     for folder in (start.resolve(), *start.resolve().parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except OSError as error:  # a folder that cannot be searched
+            raise ConfigError(f"{candidate}: cannot read it: {error.strerror}") from None
+        if found:
             table = _table(candidate)
             if table is not None:
                 return _parse(candidate, table)

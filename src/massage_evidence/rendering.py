@@ -60,6 +60,11 @@ class _ConfinedLoader(FileSystemLoader):
                 f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); re-save it as UTF-8",
                 str(Path(self.searchpath[0]) / template),
             ) from None
+        except OSError as error:  # e.g. no permission to read it
+            raise RenderError(
+                f"cannot read it: {error.strerror or error}",
+                str(Path(self.searchpath[0]) / template),
+            ) from None
         folder = os.path.realpath(self.searchpath[0])
         if os.path.commonpath([os.path.realpath(filename), folder]) != folder:
             raise TemplateError(f"template {template!r} is a link out of {self.searchpath[0]}")
