@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -367,6 +368,17 @@ def test_report_and_annotate_write_files(
     assert capsys.readouterr().err == "wrote blog.html\n"
     assert sorted(p.name for p in project.root.iterdir()) == ["blog.html", "report.html"]
     assert "blog.html#passage-sitting-time-reduced-0" in (project.root / "report.html").read_text()
+
+
+def test_annotate_takes_a_claims_file_with_an_upper_case_suffix(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`CLAIMS.YAML` is the claims file, not a document key."""
+    for name in DESKS.parent.iterdir():
+        shutil.copy(name, project.root / name.name)
+    (project.root / DESKS.name).rename(project.root / "CLAIMS.YAML")
+    assert main(["annotate", "CLAIMS.YAML", "-o", "."]) == 0
+    assert capsys.readouterr().err == "wrote blog.html\n"
 
 
 def test_annotate_unknown_document(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

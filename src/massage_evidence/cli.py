@@ -310,7 +310,8 @@ def annotate(
 
     Each passage that makes a claim is coloured by the claim's verdict and links to
     the claim in the report. DOCUMENT names documents by their key in claims.yaml
-    (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix.
+    (default: all of them). CLAIMS is recognised by its .yaml or .yml suffix, in
+    any case.
     """
     from .atomic import write_atomic
     from .errors import OutputError
@@ -318,7 +319,8 @@ def annotate(
     from .rendering import render_document
     from .views import document_file
 
-    claims = Path(arguments[0]) if arguments and arguments[0].endswith((".yaml", ".yml")) else None
+    named = arguments[0].lower().endswith((".yaml", ".yml")) if arguments else False
+    claims = Path(arguments[0]) if named else None
     names = arguments[1:] if claims is not None else arguments
     corpus = _load(claims)
     if corpus is None:
