@@ -308,6 +308,16 @@ def test_a_passage_ends_with_whole_characters_and_whole_whitespace(
     assert selector["suffix"] == text[position["end"] :]
 
 
+def test_web_annotation_positions_count_after_a_byte_order_mark() -> None:
+    """A document that starts with a byte-order mark: positions count the text decoded
+    without it (`utf-8-sig`), as a browser shows it."""
+    annotation = _annotation_of_one_anchor("\ufeffmassage eases back pain\n", "massage eases")
+    position = annotation["target"]["selector"][1]
+    assert (position["start"], position["end"]) == (0, 13)
+    text = "\ufeffmassage eases back pain\n".encode().decode("utf-8-sig")
+    assert text[position["start"] : position["end"]] == "massage eases"
+
+
 def _annotation_of_one_anchor(text: str, exact: str) -> Any:
     """The Web Annotation of one anchor quoting `exact` from a document holding `text`."""
     claims = CLAIMS_ONE_ANCHOR.replace("EXACT", json.dumps(exact, ensure_ascii=False))
