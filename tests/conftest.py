@@ -158,3 +158,8 @@ def run_unprivileged(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         prefix = ["setpriv", f"--bounding-set={_PRIVILEGES}", f"--inh-caps={_PRIVILEGES}"]
     command = [*prefix, sys.executable, "-m", "massage_evidence", *argv]
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def hint(setting: str) -> str:
+    """How an ME106 message for `setting` ends."""
+    return f"; if that is meant, raise --{setting} (or {setting} under [tool.massage-evidence])"

@@ -16,7 +16,7 @@ from massage_evidence.cli import main
 from massage_evidence.limits import MAX_SAFE_DEPTH, SETTINGS, Limits
 from massage_evidence.validation import Selection, check
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, Project
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, REPO, Project, hint
 
 INPUT_RULES = Selection.of(["ME1"])
 
@@ -65,7 +65,8 @@ def test_billion_laughs_is_refused_fast_in_little_memory(project: Project) -> No
             "ME106",
             6,
             45,
-            "the document expands to more than 1,000,000 values (through aliases or sheer size)",
+            "the document expands to more than 1,000,000 values (through aliases or sheer size)"
+            + hint("max-yaml-nodes"),
         ]
     ]
     assert measured["seconds"] < 1.0
@@ -88,7 +89,8 @@ def test_large_yaml_is_refused_while_streaming(project: Project) -> None:
             "ME106",
             999,
             3,
-            "the document expands to more than 1,000 values (through aliases or sheer size)",
+            "the document expands to more than 1,000 values (through aliases or sheer size)"
+            + hint("max-yaml-nodes"),
         )
     ]
     assert peak < 3 * 4_000_000  # the text, its bytes for the parser, and little more
@@ -99,7 +101,7 @@ def test_aliases_count_toward_the_depth(project: Project) -> None:
     project.write("claims.yaml", "a: &a [[[1]]]\nb: [[*a]]\n")
     findings = check("claims.yaml", limits=Limits(max_depth=5))
     assert [(f.code, f.line, f.column, f.message) for f in findings] == [
-        ("ME106", 2, 6, "nesting is deeper than 5 levels")
+        ("ME106", 2, 6, "nesting is deeper than 5 levels" + hint("max-depth"))
     ]
 
 
@@ -134,7 +136,12 @@ def test_too_many_claims(minimal: Project) -> None:
     minimal.write("claims.yaml", MINIMAL_CLAIMS + extra.replace("pain-relief", "pain-again"))
     findings = check("claims.yaml", limits=Limits(max_items=1))
     assert [(f.code, f.line, f.column, f.message) for f in findings] == [
-        ("ME106", 10, 5, "more than 1 claims; the first one over the limit is here")
+        (
+            "ME106",
+            10,
+            5,
+            "more than 1 claims; the first one over the limit is here" + hint("max-items"),
+        )
     ]
 
 
@@ -152,7 +159,7 @@ def test_too_many_references(minimal: Project) -> None:
             "refs.bib",
             13,
             1,
-            "more than 2 references; the first one over the limit is here",
+            "more than 2 references; the first one over the limit is here" + hint("max-items"),
         )
     ]
 
@@ -206,7 +213,7 @@ def test_limits_on_the_command_line(minimal: Project, capsys: pytest.CaptureFixt
     assert status == 1
     assert out.splitlines()[0] == (
         f"claims.yaml: ME106 [error] 'claims.yaml' is {len(MINIMAL_CLAIMS):,} bytes,"
-        " over the limit of 100"
+        " over the limit of 100" + hint("max-file-size")
     )
     status, out, _ = run(
         capsys, "validate", "claims.yaml", "--select", "ME1", "--max-items", "1", "--max-depth", "5"

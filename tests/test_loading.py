@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from massage_evidence import LoadError, load
 from massage_evidence.limits import Limits
 from massage_evidence.validation import check
 
-from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, VALID_CLAIMS, Project
+from .conftest import MINIMAL_BIB, MINIMAL_CLAIMS, VALID_CLAIMS, Project, hint
 
 
 def test_minimal_corpus_loads(minimal: Project) -> None:
@@ -141,6 +143,64 @@ def test_a_repeated_key_names_its_claim(
     assert [(f.code, f.claim) for f in minimal.findings()] == [
         ("ME103", claim),
         ("ME103", None),  # the top-level key after the claims
+    ]
+
+
+@pytest.mark.parametrize(
+    ("added", "row"),
+    [
+        (
+            "---\nx: 1\n",
+            (
+                "ME101",
+                10,
+                1,
+                "a second YAML document starts here; a claims file holds one, so remove it"
+                " or merge it into the first",
+            ),
+        ),
+        (
+            "notes: !foo x\n",
+            (
+                "ME101",
+                10,
+                8,
+                "unknown tag '!foo'; remove it, a claims file holds plain YAML values",
+            ),
+        ),
+        (
+            "? [a, b]\n: 1\n",
+            ("ME101", 10, 3, "a key must be text, not a list or mapping; write the key as text"),
+        ),
+    ],
+)
+def test_yaml_a_claims_file_cannot_hold(
+    minimal: Project, added: str, row: tuple[object, ...]
+) -> None:
+    """What PyYAML refuses in its own words is said as what to write instead."""
+    minimal.write("claims.yaml", MINIMAL_CLAIMS + added)
+    assert [(f.code, f.line, f.column, f.message) for f in minimal.findings()] == [row]
+
+
+def test_a_number_too_large_to_read_is_cut_short(minimal: Project) -> None:
+    """A whole number of 29 digits is too large for pydantic; a 5,000-digit PMID or year is
+    quoted cut short."""
+    big = "9" * 29
+    minimal.write("claims.yaml", MINIMAL_CLAIMS.replace("version: 1", f"version: {big}"))
+    assert minimal.rows() == [
+        ("ME102", "claims.yaml", 1, 10, f"version: {big} is too large a number")
+    ]
+    minimal.write("claims.yaml", MINIMAL_CLAIMS)
+    long = "9" * 5000
+    minimal.write(
+        "refs.bib",
+        MINIMAL_BIB.replace("{2020}", long).replace("  title", f"  pmid = {{{long}}},\n  title"),
+    )
+    cut = "'" + "9" * 58 + "…"
+    assert [f.message for f in minimal.findings("ME205", "ME209")] == [
+        f"pmid {cut} of entry 'smith2020' is not a PubMed id (digits only)",
+        f"year {cut} of entry 'smith2020' is not a plausible year (1600 to"
+        f" {datetime.date.today().year + 1})",
     ]
 
 
@@ -630,7 +690,11 @@ def test_file_size_limit(minimal: Project) -> None:
     """A file over the size limit is refused with ME106 before it is read."""
     findings = check("claims.yaml", limits=Limits(max_file_bytes=100))
     assert [(f.code, f.message) for f in findings] == [
-        ("ME106", f"'claims.yaml' is {len(MINIMAL_CLAIMS):,} bytes, over the limit of 100")
+        (
+            "ME106",
+            f"'claims.yaml' is {len(MINIMAL_CLAIMS):,} bytes, over the limit of 100"
+            + hint("max-file-size"),
+        )
     ]
 
 
@@ -645,7 +709,8 @@ def test_alias_expansion_limit(minimal: Project) -> None:
             "claims.yaml",
             6,
             45,
-            "the document expands to more than 1,000,000 values (through aliases or sheer size)",
+            "the document expands to more than 1,000,000 values (through aliases or sheer size)"
+            + hint("max-yaml-nodes"),
         )
     ]
 
@@ -659,13 +724,17 @@ def test_recursive_alias(minimal: Project) -> None:
 def test_nesting_depth_limit(minimal: Project) -> None:
     """Nesting deeper than the limit is ME106 at the first node past it."""
     minimal.write("claims.yaml", "a: " + "[" * 70 + "]" * 70 + "\n")
-    assert minimal.rows() == [("ME106", "claims.yaml", 1, 67, "nesting is deeper than 64 levels")]
+    assert minimal.rows() == [
+        ("ME106", "claims.yaml", 1, 67, "nesting is deeper than 64 levels" + hint("max-depth"))
+    ]
 
 
 def test_very_deep_nesting_does_not_crash_the_parser(minimal: Project) -> None:
     """100,000 nested brackets (which overflow libyaml's stack) are refused cleanly."""
     minimal.write("claims.yaml", "[" * 100_000 + "]" * 100_000 + "\n")
-    assert minimal.rows() == [("ME106", "claims.yaml", 1, 65, "nesting is deeper than 64 levels")]
+    assert minimal.rows() == [
+        ("ME106", "claims.yaml", 1, 65, "nesting is deeper than 64 levels" + hint("max-depth"))
+    ]
 
 
 @pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x85"])

@@ -20,7 +20,7 @@ import pytest
 
 from massage_evidence.cli import main
 
-from .conftest import MINIMAL_CLAIMS, Project
+from .conftest import MINIMAL_CLAIMS, Project, hint
 
 VALIDATE = ("validate", "claims.yaml", "--format", "json")
 
@@ -253,7 +253,8 @@ def test_every_loading_command_takes_the_limits(
     """The --max-* options apply to every command that reads a claims file."""
     size = (valid.root / "claims.yaml").stat().st_size
     refused = (
-        f"claims.yaml: ME106 [error] 'claims.yaml' is {size:,} bytes, over the limit of 100\n"
+        f"claims.yaml: ME106 [error] 'claims.yaml' is {size:,} bytes, over the limit of 100"
+        f"{hint('max-file-size')}\n"
         "1 error, 0 warnings, 0 info\n"
     )
     copies = 2 if argv[0] == "diff" else 1  # diff reads OLD and NEW

@@ -20,7 +20,7 @@ from pydantic.dataclasses import is_pydantic_dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from .findings import Location, Problem, did_you_mean
+from .findings import Location, Problem, did_you_mean, quoted
 from .models import KEBAB_PATTERN, TEXT_PATTERN, Corpus, Locating
 
 _YAML_TYPES = {
@@ -121,6 +121,8 @@ def _problem(detail: ErrorDetails, locator: Locating) -> Problem:
         )
     if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == TEXT_PATTERN:
         return Problem(f"{where} is blank; give it text, not only whitespace", at)
+    if kind == "int_parsing_size":  # more digits than Python reads
+        return Problem(f"{where}: {quoted(given)} is too large a number", at)
     message = detail["msg"][:1].lower() + detail["msg"][1:]
     if kind.endswith("_type") or kind == "literal_error":
         message += f", got {_described(given)}"

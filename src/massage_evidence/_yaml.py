@@ -23,7 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import Location, Problem, line_breaks, line_start, location_at
-from .limits import Limits
+from .limits import Limits, raise_hint
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -459,11 +459,32 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[
     message = error.problem or error.context or "invalid YAML"
     if error.context and error.problem:
         message = f"{error.problem} ({error.context})"
+    for pattern, advice in _ADVICE:
+        if (found := pattern.fullmatch(message)) is not None:
+            message = found.expand(advice)
     if mark is None:
         return "ME101", Problem(message, Location(path))
     if text[mark.index : mark.index + 1] == "\t":
         message = "a tab character where YAML expects spaces; indent with spaces only"
     return "ME101", Problem(message, Location(path, mark.line + 1, mark.column + 1))
+
+
+# PyYAML's words for what a claims file cannot hold, and what to write instead.
+_ADVICE = (
+    (
+        re.compile(r"but found another document \(expected a single document in the stream\)"),
+        "a second YAML document starts here; a claims file holds one, so remove it or"
+        " merge it into the first",
+    ),
+    (
+        re.compile(r"could not determine a constructor for the tag (.*)"),
+        r"unknown tag \1; remove it, a claims file holds plain YAML values",
+    ),
+    (
+        re.compile(r"found unhashable key \(while constructing a mapping\)"),
+        "a key must be text, not a list or mapping; write the key as text",
+    ),
+)
 
 
 class _Mark(Protocol):
@@ -691,7 +712,8 @@ def _read(text: str, limits: Limits, path: str) -> tuple[str, Problem] | _Read |
             if total > limits.max_yaml_nodes:
                 return "ME106", Problem(
                     f"the document expands to more than {limits.max_yaml_nodes:,} values"
-                    " (through aliases or sheer size)",
+                    " (through aliases or sheer size)"
+                    + raise_hint("max-yaml-nodes", limits.max_yaml_nodes),
                     _at(event.start_mark, path),
                 )
     finally:
@@ -723,7 +745,9 @@ def _add(stack: list[_Open], size: int, height: int) -> None:
 
 
 def _too_deep(path: str, mark: _Mark | None, limit: int) -> tuple[str, Problem]:
-    return "ME106", Problem(f"nesting is deeper than {limit} levels", _at(mark, path))
+    levels = f"{limit} level" + ("s" if limit != 1 else "")
+    hint = raise_hint("max-depth", limit)
+    return "ME106", Problem(f"nesting is deeper than {levels}{hint}", _at(mark, path))
 
 
 def _at(mark: _Mark | None, path: str) -> Location:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import ConfigError
+from .findings import quoted
 
 MAX_SAFE_DEPTH = 1000
 """The deepest nesting any setting may allow: libyaml 0.2.6 (in PyYAML 6.0.4) refuses
@@ -27,6 +28,16 @@ SETTINGS = {
 """Setting name (command line and pyproject.toml) of each `Limits` field."""
 
 _CEILINGS = {"max_depth": MAX_SAFE_DEPTH}
+
+
+def raise_hint(setting: str, limit: int) -> str:
+    """What an ME106 message ends with: how to allow more, if more is meant and allowed."""
+    ceiling = _CEILINGS.get(SETTINGS[setting])
+    if ceiling is not None and limit >= ceiling:
+        return ""
+    return f"; if that is meant, raise --{setting} (or {setting} under [tool.massage-evidence])"
+
+
 _SIZE = re.compile(r"\s*([0-9]{1,30})\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)  # no size is longer
 _UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
@@ -78,7 +89,7 @@ def parse_size(value: object, where: str) -> object:
     if match is None:
         raise ConfigError(
             f"{where} must be a size in bytes, e.g. 1048576, 512KiB, 128MiB or 1GiB;"
-            f" got {_shown(value)}"
+            f" got {quoted(value)}"
         )
     return int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
 
@@ -87,13 +98,7 @@ def _checked(value: object, where: str, ceiling: int | None) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= (ceiling or value):
         return value
     upper = f" up to {ceiling:,}" if ceiling is not None else ""
-    raise ConfigError(f"{where} must be a whole number from 1{upper}; got {_shown(value)}")
-
-
-def _shown(value: object) -> str:
-    """A value as a one-line message quotes it: cut short if long."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+    raise ConfigError(f"{where} must be a whole number from 1{upper}; got {quoted(value)}")
 
 
 DEFAULT_LIMITS = Limits()

@@ -24,7 +24,7 @@ from ._yaml import ParsedYaml, parse_yaml
 from .cache import Cache
 from .errors import LoadError
 from .findings import Location, Problem, location_at, sort_findings
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, raise_hint
 from .models import Corpus, Reference
 from .rules import stamp
 
@@ -210,7 +210,7 @@ def read_text(path: Path, named_at: Location, limits: Limits) -> str | Coded:
         if status.st_size > limits.max_file_bytes:
             return "ME106", Problem(
                 f"{shown!r} is {status.st_size:,} bytes, over the limit of"
-                f" {limits.max_file_bytes:,}",
+                f" {limits.max_file_bytes:,}" + raise_hint("max-file-size", limits.max_file_bytes),
                 named_at,
             )
         data = path.read_bytes()
@@ -242,7 +242,9 @@ def display_path(path: Path) -> str:
 
 def _too_many(what: str, limits: Limits, at: Location) -> Coded:
     return "ME106", Problem(
-        f"more than {limits.max_items:,} {what}; the first one over the limit is here", at
+        f"more than {limits.max_items:,} {what}; the first one over the limit is here"
+        + raise_hint("max-items", limits.max_items),
+        at,
     )
 
 

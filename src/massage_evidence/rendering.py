@@ -23,6 +23,7 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
     select_autoescape,
 )
@@ -60,6 +61,8 @@ class _ConfinedLoader(FileSystemLoader):
                 f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); re-save it as UTF-8",
                 str(Path(self.searchpath[0]) / template),
             ) from None
+        except TemplateNotFound:  # an OSError too, but the next loader's turn
+            raise
         except OSError as error:  # e.g. no permission to read it
             raise RenderError(
                 f"cannot read it: {error.strerror or error}",

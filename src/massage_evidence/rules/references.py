@@ -6,7 +6,7 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from ..findings import Problem, Severity, Suggester
+from ..findings import Problem, Severity, Suggester, quoted
 from ..models import Corpus, Reference, bare_doi
 from . import rule
 
@@ -173,7 +173,7 @@ def invalid_doi(corpus: Corpus) -> Iterator[Problem]:
             else " (expected '10.<registrant>/<suffix>')"
         )
         yield Problem(
-            f"doi {doi!r} of entry {entry.key!r} is not a DOI{hint}",
+            f"doi {quoted(doi)} of entry {entry.key!r} is not a DOI{hint}",
             corpus.locate_field(entry, "doi"),
         )
 
@@ -201,7 +201,8 @@ def invalid_pmid(corpus: Corpus) -> Iterator[Problem]:
         if pmid is not None and not _PMID.match(pmid.strip()):
             hint = "; a PMC id goes in 'pmcid'" if pmid.strip().upper().startswith("PMC") else ""
             yield Problem(
-                f"pmid {pmid!r} of entry {entry.key!r} is not a PubMed id (digits only){hint}",
+                f"pmid {quoted(pmid)} of entry {entry.key!r} is not a PubMed id (digits only)"
+                + hint,
                 corpus.locate_field(entry, "pmid"),
             )
 
@@ -328,7 +329,7 @@ def implausible_year(corpus: Corpus) -> Iterator[Problem]:
             whole = year.isascii() and year.isdigit()  # `isdigit` alone takes `²⁰¹⁵`
             if not (whole and len(year) == 4 and _EARLIEST_YEAR <= int(year) <= latest):
                 yield Problem(
-                    f"{name} {value!r} of entry {entry.key!r} is not a plausible year"
+                    f"{name} {quoted(value)} of entry {entry.key!r} is not a plausible year"
                     f" ({_EARLIEST_YEAR} to {latest})",
                     corpus.locate_field(entry, name),
                 )
