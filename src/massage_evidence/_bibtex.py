@@ -72,8 +72,11 @@ def parse_bibtex(text: str, path: str) -> tuple[list[Reference], list[tuple[str,
         if not entry.key.strip():  # it cannot be cited, nor told apart from another
             problems.append(("ME104", Problem(_NO_KEY, where)))
             continue
-        references.append(Reference(entry.key, entry.entry_type.lower(), _fields(entry), where))
-        problems.extend(("ME104", problem) for problem in _repeated(entry, text, start, positions))
+        fields = _fields(entry)
+        references.append(Reference(entry.key, entry.entry_type.lower(), fields, where))
+        if len(fields) < len(entry.fields):
+            repeated = _repeated(entry, text, start, positions)
+            problems.extend(("ME104", problem) for problem in repeated)
     return references, problems
 
 
@@ -314,8 +317,6 @@ def _fields(entry: Entry) -> dict[str, str]:
 
 def _repeated(entry: Entry, text: str, start: int, positions: _Positions) -> list[Problem]:
     """A problem at every repeated field of the entry whose `@` is at `start`."""
-    if len({item.key.lower() for item in entry.fields}) == len(entry.fields):
-        return []
     seen: set[str] = set()
     repeated: list[Problem] = []
     for name, index in field_names(text, start):
