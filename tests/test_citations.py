@@ -49,6 +49,13 @@ def bundled() -> tuple[Reference, ...]:
     return load(REPO / "data" / "claims.yaml").entries
 
 
+@pytest.fixture
+def citeproc_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reference goes to citeproc, none to `journal_articles`: for the tests of
+    how citeproc is driven (chunks, worker processes, its adjustments)."""
+    monkeypatch.setattr(citations, "format_article", lambda *args: None)
+
+
 def test_apa_sorts_by_author(bundled: tuple[Reference, ...]) -> None:
     chosen = [entry for entry in bundled if entry.key in APA_ORDER]
     assert list(format_bibliography(chosen[::-1], "apa")) == APA_ORDER
@@ -328,6 +335,7 @@ def test_the_table_keeps_the_last_report_and_a_bounded_rest(
 
 
 @pytest.mark.parametrize("style", ["apa", "vancouver"])
+@pytest.mark.usefixtures("citeproc_only")
 def test_chunks_give_the_same_bibliography(
     style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,6 +348,7 @@ def test_chunks_give_the_same_bibliography(
         assert chunked[bundled[-1].key].text.startswith(f"{len(bundled)}. ")
 
 
+@pytest.mark.usefixtures("citeproc_only")
 def test_citeproc_objects_are_freed_chunk_by_chunk(
     bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -380,6 +389,7 @@ def test_frozen_leaves_the_callers_freeze_alone() -> None:
 
 
 @pytest.mark.parametrize("style", ["apa", "vancouver"])
+@pytest.mark.usefixtures("citeproc_only")
 def test_worker_processes_give_the_same_bibliography(
     style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -394,6 +404,7 @@ def test_worker_processes_give_the_same_bibliography(
     assert _formatted(format_bibliography(bundled, style, jobs=2)) == _formatted(here)
 
 
+@pytest.mark.usefixtures("citeproc_only")
 def test_formatting_stays_here_where_no_process_can_start(
     bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -409,6 +420,7 @@ def test_formatting_stays_here_where_no_process_can_start(
 
 
 @pytest.mark.parametrize("style", sorted(citations.STYLES))
+@pytest.mark.usefixtures("citeproc_only")
 def test_remembered_lookups_change_no_entry(
     style: str, bundled: tuple[Reference, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
