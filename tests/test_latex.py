@@ -90,7 +90,16 @@ def test_never_raises_on_latex_soup(latex: str) -> None:
 
 
 _PLAIN_PIECES = st.sampled_from(
-    [*"aZéΩ0 \n\t\xa0\u2002.,:;()!?/[]\"'+=*@|-{}", "{Doppler}", "{{NICE}}", "it's", "a - b"]
+    [
+        *"aZéΩ0 \n\t\xa0\u2002.,:;()!?/[]\"'+=*@|-{}",
+        "{Doppler}",
+        "{{NICE}}",
+        "it's",
+        "a - b",
+        "--",
+        "---",
+        "{-}",
+    ]
 )
 
 
@@ -107,7 +116,12 @@ def test_words_and_braces_are_plain(value: str) -> None:
     assert _is_plain(value)
 
 
-@pytest.mark.parametrize("value", ["a--b", "``q''", "x~y", r"\'e", "$x$", "50%", "A & B", "<<a>>"])
+def test_dashes_are_joined_without_pylatexenc() -> None:
+    assert _is_plain("493--505 -{-}- a---b ----")
+    assert to_text("493--505 -{-}- a---b ----") == "493\u2013505 --- a\u2014b \u2014-"
+
+
+@pytest.mark.parametrize("value", ["``q''", "x~y", r"\'e", "$x$", "50%", "A & B", "<<a>>"])
 def test_latex_is_not_plain(value: str) -> None:
     assert not _is_plain(value)
 

@@ -42,8 +42,10 @@ _BRACES = re.compile(r"[{}]")
 _MARKUP = re.compile(r"\\[A-Za-z]+\s*|[\\{}]")
 _SPACES = re.compile(r"[ \t\r\n]+")
 _ESCAPED = re.compile(r"\\([_%&#$])")
-# What makes a field more than its words and braces (see `_is_plain`).
-_RESERVED = re.compile(r"[\\$~%&#^_`<>]|--|''")
+# What makes a field more than its words, braces and dashes (see `_is_plain`).
+_RESERVED = re.compile(r"[\\$~%&#^_`<>]|''")
+# LaTeX's dash ligatures, the longest first.
+_DASHES = (("---", "\u2014"), ("--", "\u2013"))
 _CACHE_SIZE = 1 << 16
 
 
@@ -54,7 +56,7 @@ def to_text(value: str) -> str:
     Never raises: LaTeX that cannot be read (nested too deep) keeps its words, without
     braces and macro names.
     """
-    return _tidy(_BRACES.sub("", value) if _is_plain(value) else _decoded(value))
+    return _tidy(_BRACES.sub("", _undashed(value)) if _is_plain(value) else _decoded(value))
 
 
 def _tidy(text: str) -> str:
@@ -63,10 +65,18 @@ def _tidy(text: str) -> str:
 
 
 def _is_plain(value: str) -> bool:
-    """Whether `value` means itself once its braces are gone: no macro, math, tie, comment,
-    ligature (`--`, two quotes, `!``, `<<`) or other character LaTeX reserves. Most
-    fields are like this, and pylatexenc takes a millisecond over each."""
+    """Whether `value` means itself once its braces are gone and its dashes joined: no
+    macro, math, tie, comment, other ligature (two quotes, `!``, `<<`) or other character
+    LaTeX reserves. Most fields are like this (a page range is `493--505`), and
+    pylatexenc takes a millisecond over each."""
     return _RESERVED.search(value) is None
+
+
+def _undashed(text: str) -> str:
+    """`---` as an em dash and `--` as an en dash, as TeX joins them."""
+    for ligature, dash in _DASHES:
+        text = text.replace(ligature, dash)
+    return text
 
 
 def _decoded(value: str) -> str:
