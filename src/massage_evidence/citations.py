@@ -29,13 +29,13 @@ citeproc and lxml are imported on first use: `massage-evidence validate` never n
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import html
 import inspect
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,7 +79,8 @@ _TO_HTML = {
     for hook, marks in _MARKS.items()
     for mark, tag in zip(marks, _TAGS[hook], strict=True)
 }
-_NO_MARKS = dict.fromkeys(map(ord, _TO_HTML))
+# Any placeholder (a pattern finds the few there are far faster than `str.translate`).
+_A_MARK = re.compile(f"[{''.join(_TO_HTML)}]")
 
 
 def _marker(hook: str) -> Callable[[str], str]:
@@ -129,9 +130,7 @@ def format_bibliography(
     if cache is not None and any(known.get(f.digest) != f.stored for f in formatted):
         cache.store_formatted(style, {f.digest: f.stored for f in formatted}, known)
     return {
-        f.reference.key: FormattedEntry(
-            f.reference.key, _html(f.marked), f.marked.translate(_NO_MARKS)
-        )
+        f.reference.key: FormattedEntry(f.reference.key, _html(f.marked), _A_MARK.sub("", f.marked))
         for f in formatted
     }
 
@@ -192,8 +191,10 @@ class _Formatter:
                 if positional:
                     keys[position] = str(index + 1)
 
+        comparable = [[_comparable(key) for key in keys] for keys in complete]
+
         def compare(a: int, b: int) -> int:
-            return self._compare(complete[a], complete[b])
+            return self._compare(comparable[a], comparable[b])
 
         order = sorted(range(len(self.references)), key=functools.cmp_to_key(compare))
         numbers = {index: position for position, index in enumerate(order, start=1)}
@@ -216,16 +217,16 @@ class _Formatter:
             for index in order
         ]
 
-    def _compare(self, left: list[str | None], right: list[str | None]) -> int:
+    def _compare(self, left: list[_Comparable | None], right: list[_Comparable | None]) -> int:
         """citeproc-py's comparison: key by key, case-insensitive, numerically when both
         keys are numbers, a missing key last whatever the direction."""
         for descending, a, b in zip(self.descending, left, right, strict=True):
             if a is not None and b is not None:
-                first: str | int = a.lower()
-                second: str | int = b.lower()
-                with contextlib.suppress(ValueError):
-                    first, second = int(first), int(second)
-                result = (first > second) - (first < second)  # type: ignore[operator]
+                (text_a, number_a), (text_b, number_b) = a, b
+                if number_a is not None and number_b is not None:
+                    result = (number_a > number_b) - (number_a < number_b)
+                else:
+                    result = (text_a > text_b) - (text_a < text_b)
                 if result:
                     return -result if descending else result
             elif a is not None:
@@ -283,6 +284,20 @@ class _Formatter:
         items = _without_marks(csl_items(self.references[index] for index in indexes))
         # citeproc lower-cases ids, and BibTeX keys may differ only in case: use indexes.
         return [{**item, "id": str(index)} for index, item in zip(indexes, items, strict=True)]
+
+
+# A sort key as citeproc-py compares it: lower-cased, and its number if it is one.
+_Comparable = tuple[str, int | None]
+
+
+def _comparable(key: str | None) -> _Comparable | None:
+    if key is None:
+        return None
+    text = key.lower()
+    try:
+        return text, int(text)
+    except ValueError:
+        return text, None
 
 
 @dataclass(frozen=True)
@@ -416,14 +431,13 @@ def _stored(value: Any, keys: int) -> dict[str, Any] | None:
 
 def _html(marked: str) -> str:
     """Everything escaped, then the placeholders turned into the style's tags."""
-    escaped = html.escape(marked)
-    return "".join(_TO_HTML.get(char, char) for char in escaped)
+    return _A_MARK.sub(lambda mark: _TO_HTML[mark[0]], html.escape(marked))
 
 
 def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items without any placeholder character, so that only the style makes markup."""
     cleaned: list[dict[str, Any]] = json.loads(
-        json.dumps(items, ensure_ascii=False).translate(_NO_MARKS)
+        _A_MARK.sub("", json.dumps(items, ensure_ascii=False))
     )
     return cleaned
 
