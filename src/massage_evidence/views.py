@@ -80,9 +80,19 @@ def report_view(
     cited = [e.ref for claim in corpus.claims for e in claim.evidence if e.ref in corpus.references]
     references = [corpus.references[key] for key in dict.fromkeys(cited)]
     formatted = format_bibliography(references, style, cache=cache, jobs=jobs)
-    numbers = {key: number for number, key in enumerate(formatted, start=1)}
+    # Each entry once, however many claims cite it.
+    bibliography = {
+        key: {
+            "key": key,
+            "number": number,
+            "html": _links(corpus, key, entry.html),
+            "text": entry.text,
+            "doi_url": _doi_url(corpus, key),
+        }
+        for number, (key, entry) in enumerate(formatted.items(), start=1)
+    }
     claims = [
-        _claim_view(corpus, claim, derived[index], formatted, numbers)
+        _claim_view(corpus, claim, derived[index], bibliography)
         | {"passages": _passages(corpus, index, claim, matches)}
         for index, claim in enumerate(corpus.claims)
     ]
@@ -106,16 +116,7 @@ def report_view(
             }
             for name, document in corpus.documents.items()
         ],
-        "bibliography": [
-            {
-                "key": key,
-                "number": numbers[key],
-                "html": _links(corpus, key, entry.html),
-                "text": entry.text,
-                "doi_url": _doi_url(corpus, key),
-            }
-            for key, entry in formatted.items()
-        ],
+        "bibliography": list(bibliography.values()),
     }
 
 
@@ -123,8 +124,7 @@ def _claim_view(
     corpus: Corpus,
     claim: Claim,
     derivation: Derivation,
-    formatted: Mapping[str, Any],
-    numbers: Mapping[str, int],
+    bibliography: Mapping[str, Data],
 ) -> Data:
     label, symbols = CERTAINTIES[derivation.in_force]
     return {
@@ -164,18 +164,17 @@ def _claim_view(
                 "ref": evidence.ref,
                 "stance": str(evidence.stance),
                 "note": evidence.note or "",
-                "number": numbers.get(evidence.ref),
-                "html": _links(corpus, evidence.ref, formatted[evidence.ref].html)
-                if evidence.ref in formatted
-                else None,
-                "text": formatted[evidence.ref].text if evidence.ref in formatted else evidence.ref,
-                "doi_url": _doi_url(corpus, evidence.ref),
+                "number": entry["number"] if entry else None,
+                "html": entry["html"] if entry else None,
+                "text": entry["text"] if entry else evidence.ref,
+                "doi_url": entry["doi_url"] if entry else None,
                 "design": _design_label(corpus, evidence.ref),
                 "status": str(corpus.studies[evidence.ref].status)
                 if evidence.ref in corpus.studies
                 else None,
             }
             for evidence in claim.evidence
+            for entry in [bibliography.get(evidence.ref)]
         ],
     }
 
