@@ -438,3 +438,30 @@ def test_a_template_that_cannot_be_read(valid: Project, included: bool) -> None:
         "",
         f"massage-evidence: error: tp/{failing}: cannot read it: Permission denied\n",
     )
+
+
+@pytest.mark.parametrize("source", ["{{ d.id }} {{ d.items()|list }}", "{{ d.get('id') }}"])
+def test_the_data_sandbox_reads_as_the_sandbox(source: str) -> None:
+    """A key is read directly only where the sandbox would have read it too: `items`
+    and `get` stay a dictionary's methods even when keys have those names."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from massage_evidence.rendering import environment
+
+    data = {"d": {"id": "c1", "items": "x", "get": "y"}}
+    expected = SandboxedEnvironment().from_string(source).render(data)
+    assert environment().from_string(source).render(data) == expected
+    assert expected in ("c1 [('id', 'c1'), ('items', 'x'), ('get', 'y')]", "c1")
+
+
+def test_the_data_sandbox_renders_the_bundled_report_as_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from massage_evidence import rendering
+
+    corpus = load(REPO / "data" / "claims.yaml")
+    fast = render(corpus, "html")
+    monkeypatch.setattr(rendering._DataSandbox, "getattr", SandboxedEnvironment.getattr)
+    assert render(corpus, "html") == fast

@@ -99,11 +99,28 @@ class _CompilingLoader(ChoiceLoader):
             raise RenderError(message, filename) from None
 
 
+class _DataSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, reading `data.key` from a dictionary directly when no attribute of
+    a dictionary has that name (the sandbox would look for one, fail, then take the key).
+
+    Why: a report of 10k claims reads about a million values this way, and the sandbox's
+    own lookup took a quarter of the time of rendering it.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     """The Jinja environment: user templates first, then the packaged ones."""
     packaged = PackageLoader("massage_evidence", "templates")
     loaders = [_ConfinedLoader(templates)] if templates is not None else []
-    env = SandboxedEnvironment(
+    env = _DataSandbox(
         loader=_CompilingLoader([*loaders, packaged, PrefixLoader({"base": packaged})]),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html.j2", "svg.j2", "html"], default_for_string=False),
