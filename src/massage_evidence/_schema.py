@@ -20,7 +20,8 @@ from pydantic.dataclasses import is_pydantic_dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from .findings import Location, Problem, did_you_mean, quoted
+from .errors import quoted
+from .findings import Location, Problem, did_you_mean
 from .models import KEBAB_PATTERN, TEXT_PATTERN, Corpus, Locating
 
 _YAML_TYPES = {

@@ -8,6 +8,8 @@ whole operation::
     ├── ConfigError    a bad rule selection or [tool.massage-evidence] setting
     ├── RenderError    a template failed (carries the template's file and line)
     └── OutputError    an output file could not be written
+
+and `quoted`, how their messages and findings quote a value.
 """
 
 from __future__ import annotations
@@ -49,3 +51,13 @@ class RenderError(MassageEvidenceError):
 
 class OutputError(MassageEvidenceError, OSError):
     """An output file could not be written; nothing partial was left behind."""
+
+
+def quoted(value: object) -> str:
+    """A value as a one-line message quotes it (its repr), cut short if long: a finding
+    must not echo a value of thousands of characters."""
+    text = repr(value)
+    return text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…"
+
+
+_QUOTED = 60

@@ -150,16 +150,6 @@ def _deletions(word: str) -> set[str]:
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
-def quoted(value: object) -> str:
-    """A value as a one-line message quotes it (its repr), cut short if long: a finding
-    must not echo a value of thousands of characters."""
-    text = repr(value)
-    return text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…"
-
-
-_QUOTED = 60
-
-
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`"; did you mean 'x'?"` for the closest of `choices`, or `""` (see `Suggester`)."""
     return Suggester(choices)(word)

@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ConfigError
-from .findings import quoted
+from .errors import ConfigError, quoted
 
 MAX_SAFE_DEPTH = 1000
 """The deepest nesting any setting may allow: libyaml 0.2.6 (in PyYAML 6.0.4) refuses

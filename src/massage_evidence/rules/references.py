@@ -6,7 +6,8 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from ..findings import Problem, Severity, Suggester, quoted
+from ..errors import quoted
+from ..findings import Problem, Severity, Suggester
 from ..models import Corpus, Reference, bare_doi
 from . import rule
 
