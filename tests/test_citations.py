@@ -432,3 +432,40 @@ def test_remembered_lookups_change_no_entry(
     monkeypatch.setattr(citations, "_lookups_memoised", contextlib.nullcontext)
     assert format_bibliography(references, style) == remembered
     assert len(remembered) == len(bundled) + 400
+
+
+QUESTIONS = r"""
+@book{q, author = {Doe, Jane}, title = {Why massage?}, publisher = {Pub}, year = 2001}
+@article{a, author = {Doe, Jane}, title = {Do sources agree?}, journal = {J Bodyw Mov Ther},
+  year = 2004, volume = 8, number = 1, pages = {48--57}}
+@misc{w, author = {Doe, Jane}, title = {Massage: does it work!}, year = 2020,
+  url = {https://example.org/a}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "apa",
+            [
+                "Doe, J. (2001). <i>Why massage?</i> Pub.",
+                "Doe, J. (2004). Do sources agree? <i>J Bodyw Mov Ther</i>, <i>8</i>(1), 48–57.",
+                "Doe, J. (2020). <i>Massage: does it work!</i> https://example.org/a",
+            ],
+        ),
+        (
+            "vancouver",
+            [
+                "1. Doe J. Why massage? Pub; 2001.",
+                "2. Doe J. Do sources agree? J Bodyw Mov Ther. 2004;8(1):48–57.",
+                "3. Doe J. Massage: does it work! [Internet]. 2020."
+                " Available from: https://example.org/a",
+            ],
+        ),
+    ],
+)
+def test_no_period_after_a_question_or_exclamation_mark(style: str, expected: list[str]) -> None:
+    """citeproc-py printed "agree?." where a title ends in "?" or "!", in italics or not."""
+    formatted = format_bibliography(_references(QUESTIONS), style)
+    assert [entry.html for entry in formatted.values()] == expected

