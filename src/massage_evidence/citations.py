@@ -276,7 +276,7 @@ class _Formatter:
         if declined:
             count = -(-len(declined) // _CHUNK)
             formatted = (
-                result for results in _format_chunks(chunks, count, self.jobs) for result in results
+                result for done in _format_chunks(chunks, count, self.jobs) for result in done
             )
             results.update(zip(declined, formatted, strict=True))
         return [results[position] for position in range(len(indexes))]
