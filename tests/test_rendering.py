@@ -440,8 +440,14 @@ def test_a_template_that_cannot_be_read(valid: Project, included: bool) -> None:
     )
 
 
-@pytest.mark.parametrize("source", ["{{ d.id }} {{ d.items()|list }}", "{{ d.get('id') }}"])
-def test_the_data_sandbox_reads_as_the_sandbox(source: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ d.id }} {{ d.items()|list }}", "c1 [('id', 'c1'), ('items', 'x'), ('get', 'y')]"),
+        ("{{ d.get('id') }}", "c1"),
+    ],
+)
+def test_the_data_sandbox_reads_as_the_sandbox(source: str, expected: str) -> None:
     """A key is read directly only where the sandbox would have read it too: `items`
     and `get` stay a dictionary's methods even when keys have those names."""
     from jinja2.sandbox import SandboxedEnvironment
@@ -449,9 +455,8 @@ def test_the_data_sandbox_reads_as_the_sandbox(source: str) -> None:
     from massage_evidence.rendering import environment
 
     data = {"d": {"id": "c1", "items": "x", "get": "y"}}
-    expected = SandboxedEnvironment().from_string(source).render(data)
+    assert SandboxedEnvironment().from_string(source).render(data) == expected
     assert environment().from_string(source).render(data) == expected
-    assert expected in ("c1 [('id', 'c1'), ('items', 'x'), ('get', 'y')]", "c1")
 
 
 def test_the_data_sandbox_renders_the_bundled_report_as_the_sandbox(

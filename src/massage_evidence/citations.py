@@ -261,19 +261,19 @@ class _Formatter:
                 else:
                     keys, marked = article
                     results[position] = (keys if sort else [], marked if text else None)
-        chunks = (
-            _Chunk(
-                self.style_name,
-                self._csl_items([indexes[position] for position in positions]),
-                sort=sort,
-                text=text,
-                numbers=None if numbers is None else [numbers[position] for position in positions],
-            )
-            for positions in (
-                declined[start : start + _CHUNK] for start in range(0, len(declined), _CHUNK)
-            )
-        )
         if declined:
+            chunks = (
+                _Chunk(
+                    self.style_name,
+                    self._csl_items([indexes[position] for position in positions]),
+                    sort=sort,
+                    text=text,
+                    numbers=None if numbers is None else [numbers[p] for p in positions],
+                )
+                for positions in (
+                    declined[start : start + _CHUNK] for start in range(0, len(declined), _CHUNK)
+                )
+            )
             count = -(-len(declined) // _CHUNK)
             formatted = (
                 result for done in _format_chunks(chunks, count, self.jobs) for result in done

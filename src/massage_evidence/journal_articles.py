@@ -42,11 +42,10 @@ _VARIABLES = frozenset((
 _SEAM = frozenset(".,;:!? ")
 _NUMBER = re.compile(r"[0-9]+")
 _PAGE = re.compile(r"([A-Za-z]*[0-9]+)(?:[-\u2013]([A-Za-z]*[0-9]+))?")
-# The shape of each value printed as it is, but the page range, which `_pages` reads.
+# The shape of each value printed as it is.
 _PATTERNS = {
     "volume": _NUMBER,
     "issue": _NUMBER,
-    "page": re.compile(r".+"),
     "DOI": re.compile(r"10\.[^\s<]*[^\s<.,;:!?]"),
     "URL": re.compile(r"https?://[^\s<]*[^\s<.,;:!?]"),
     "PMID": _NUMBER,
@@ -85,7 +84,7 @@ class _Article:
     journal: str
     volume: str | None
     issue: str | None
-    page: str | None
+    pages: tuple[str, str | None] | None  # the first page, and the last if a range
     doi: str | None
     url: str | None  # only without a DOI: both styles print one or the other
     pmid: str | None
@@ -105,9 +104,14 @@ def _article(item: Mapping[str, Any]) -> _Article | None:
         for name, value in values.items()
     ):
         return None
-    volume, issue, page, doi, url, pmid = values.values()
+    page = item.get("page")
+    match = _PAGE.fullmatch(page) if isinstance(page, str) else None
+    if page is not None and match is None:
+        return None
+    pages = None if match is None else (match[1], match[2])
+    volume, issue, doi, url, pmid = values.values()
     url = None if doi is not None else url
-    return _Article(authors, date, title, journal, volume, issue, page, doi, url, pmid)
+    return _Article(authors, date, title, journal, volume, issue, pages, doi, url, pmid)
 
 
 def _authors(authors: Any) -> list[tuple[str, str]] | None:
@@ -148,9 +152,7 @@ def _apa(article: _Article, italic: Callable[[str], str]) -> tuple[list[str | No
     names = [
         f"{family}, {_initials(given, '. ', hyphen=True)}" for family, given in article.authors
     ]
-    pages = _pages(article.page, minimal=False) if article.page is not None else None
-    if article.page is not None and pages is None:
-        return None
+    pages = _pages(article.pages, minimal=False) if article.pages is not None else None
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])}, & {names[-1]}"
     year = str(article.date[0])
     text = f"{listed} ({year}). {article.title}. {italic(_title_case(article.journal))}"
@@ -179,13 +181,13 @@ def _vancouver(article: _Article, number: int) -> tuple[list[str | None], str] |
     online = article.url if article.pmid is None else None  # a PMID is enough
     journal = article.journal.replace(".", "") + (" [Internet]" if online is not None else "")
     text = f"{number}. {listed} {article.title}. {journal}. {date}"
-    volume, issue, page = article.volume, article.issue, article.page
-    if volume is not None or issue is not None or page is not None:
+    volume, issue = article.volume, article.issue
+    if volume is not None or issue is not None or article.pages is not None:
         text += f";{volume or ''}"
         if issue is not None:
             text += f"({issue})"
-        if page is not None:
-            pages = _pages(page, minimal=True)
+        if article.pages is not None:
+            pages = _pages(article.pages, minimal=True)
             if pages is None:
                 return None
             text += f":{pages}" if volume is not None or issue is not None else pages
@@ -244,13 +246,10 @@ def _title_case(text: str) -> str:
     return " ".join(words)
 
 
-def _pages(page: str, *, minimal: bool) -> str | None:
+def _pages(pages: tuple[str, str | None], *, minimal: bool) -> str | None:
     """citeproc-py's page range: an en dash, the last page cut after what it shares with
-    the first (`minimal`, Vancouver) or whole (APA)."""
-    match = _PAGE.fullmatch(page)
-    if match is None:
-        return None
-    first, last = match.groups()
+    the first (`minimal`, Vancouver) or whole (APA); `None` when nothing of it is left."""
+    first, last = pages
     if last is None:
         return first
     if minimal:

@@ -104,7 +104,7 @@ class _DataSandbox(SandboxedEnvironment):
     a dictionary has that name (the sandbox would look for one, fail, then take the key).
 
     Why: a report of 10k claims reads about a million values this way, and the sandbox's
-    own lookup took a quarter of the time of rendering it.
+    own lookup took a third of the time of rendering it.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
